@@ -1,0 +1,49 @@
+# Thin wrapper over meson: the two commands at the top of README.md.
+#   make demo   install what is missing, build, replay the bundled capture
+#   make test   the whole suite: gcc -Werror build, then clang ASan+UBSan build
+BUILD      ?= build
+SANBUILD   ?= build-san
+DEMO       ?= tests/data/av_call.pcapng
+MESON_OPTS ?=
+
+.PHONY: all deps build demo test test-fast test-san bench install docs clean
+
+all: build
+
+deps:
+	@./scripts/install-deps.sh
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) -Dwerror=true $(MESON_OPTS)
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+demo: build
+	$(BUILD)/tools/rupture replay $(DEMO)
+
+test-fast: build
+	meson test -C $(BUILD) --print-errorlogs
+
+$(SANBUILD)/build.ninja:
+	CC=clang meson setup $(SANBUILD) -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false \
+	  -Dc_args=-fno-sanitize-recover=all -Dbenchmarks=false $(MESON_OPTS)
+
+test-san: deps $(SANBUILD)/build.ninja
+	ninja -C $(SANBUILD)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  meson test -C $(SANBUILD) --print-errorlogs
+
+test: test-fast test-san
+
+bench: build
+	meson test -C $(BUILD) --benchmark --print-errorlogs --verbose
+
+install: build
+	meson install -C $(BUILD)
+
+docs: build
+	ninja -C $(BUILD) docs
+
+clean:
+	rm -rf $(BUILD) $(SANBUILD)

@@ -1,0 +1,738 @@
+/**
+ * @file rupture.h
+ * @brief librupture: technical ruptures of a video call, measured from its RTP/RTCP.
+ *
+ * @mainpage librupture
+ *
+ * librupture watches the RTP and RTCP packets of a call — pushed live by the
+ * host after SRTP unprotect, or replayed from a capture — and measures them
+ * exactly as the standards define (RFC 3550 sequence tracking, loss and
+ * jitter, RFC 3611 burst/gap, RTCP round-trip time). Later layers turn the
+ * measurements into what people experience (frozen video, dropped audio)
+ * and call back into the host.
+ *
+ * **Model.** push packets → per-stream statistics → events (callbacks or
+ * the poll queue). One session object, one public header.
+ *
+ * **Time.** The library never reads a clock. Every input carries
+ * `arrival_us`, monotonic microseconds on a base the caller chooses. Time
+ * must not go backwards within a session: a smaller value is refused with
+ * #RUP_ERR_TIME_REGRESSION and changes nothing. The absence of packets is
+ * observed through rup_session_next_deadline() and rup_session_advance().
+ *
+ * **Threads.** A ::rup_session is not thread-safe: call it from one thread
+ * at a time and do your own locking. Separate sessions share no state and
+ * may run in parallel. rup_strerror(), rup_err_name(), rup_err_is_fatal(),
+ * rup_version_num(), rup_version_string() and rup_mem_default() are safe
+ * from any thread. The library has no global mutable state.
+ *
+ * **Errors.** Functions return 0 (or a non-negative count where stated) on
+ * success and a negative ::rup_error code on failure. Malformed input from
+ * the network is not an API error for the session: it is counted, and the
+ * call returns #RUP_ERR_MALFORMED leaving the session usable. Codes at or
+ * below #RUP_ERR_FATAL are fatal: after one, the only valid call is
+ * rup_session_del().
+ *
+ * **Memory.** Allocation goes through a ::rup_mem (NULL = the C library's
+ * malloc). Every allocation driven by input is capped by a setting
+ * (rup_settings::max_streams, rup_settings::max_queued_events); a stream
+ * allocates when it first appears, and the per-packet path allocates
+ * nothing after that.
+ */
+#ifndef RUPTURE_RUPTURE_H
+#define RUPTURE_RUPTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rupture/version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** @cond INTERNAL */
+#if defined(_WIN32) && defined(BUILDING_RUP)
+#define RUP_API __declspec(dllexport)
+#elif defined(BUILDING_RUP) && defined(__GNUC__)
+#define RUP_API __attribute__((visibility("default")))
+#else
+#define RUP_API
+#endif
+/** @endcond */
+
+/**
+ * @defgroup errors Errors
+ * @{
+ */
+
+/** Error codes. Values are stable: never renumbered, never reused. */
+typedef enum rup_error {
+  RUP_OK = 0,                        /**< Success. */
+  RUP_ERR_INVALID_ARGUMENT = -101,   /**< A NULL pointer or an out-of-range argument. */
+  RUP_ERR_MALFORMED = -102,          /**< Input bytes are not a valid packet or record; counted. */
+  RUP_ERR_TIME_REGRESSION = -103,    /**< `arrival_us`/`now_us` is smaller than a time already seen. */
+  RUP_ERR_TOO_MANY_STREAMS = -104,   /**< The stream table is full (rup_settings::max_streams); counted. */
+  RUP_ERR_INVALID_STATE = -105,      /**< Call not allowed now (e.g. from inside a callback). */
+  RUP_ERR_CALLBACK_FAILURE = -106,   /**< A callback returned non-zero; state stays consistent. */
+  RUP_ERR_NOT_FOUND = -107,          /**< No such stream or object. */
+  RUP_ERR_VERSION = -108,            /**< A struct version this library does not know. */
+  RUP_ERR_IO = -109,                 /**< Reading a file failed (see errno). */
+  RUP_ERR_FORMAT = -110,             /**< Not a capture format this library reads. */
+  RUP_ERR_TRUNCATED = -111,          /**< A capture file ends in the middle of a record. */
+  RUP_ERR_UNSUPPORTED = -112,        /**< Valid input using a feature that is not supported. */
+  RUP_ERR_FATAL = -900,              /**< Codes at or below this are fatal. */
+  RUP_ERR_NOMEM = -901,              /**< Out of memory (fatal for the object). */
+  RUP_ERR_INTERNAL = -902            /**< An internal invariant failed (a bug; fatal). */
+} rup_error;
+
+/**
+ * @brief Static English text for an error code; never NULL.
+ * @param[in] code a ::rup_error value (unknown values give "unknown error").
+ * @return a string with static storage.
+ * @since 0.1
+ */
+RUP_API const char *rup_strerror(int code);
+
+/**
+ * @brief The enumerator name of an error code, e.g. "RUP_ERR_NOMEM"; never NULL.
+ * @param[in] code a ::rup_error value (unknown values give "RUP_ERR_UNKNOWN").
+ * @return a string with static storage.
+ * @since 0.1
+ */
+RUP_API const char *rup_err_name(int code);
+
+/**
+ * @brief Whether a code is fatal (at or below #RUP_ERR_FATAL).
+ * @param[in] code a return value.
+ * @return 1 if fatal, 0 otherwise.
+ * @since 0.1
+ */
+RUP_API int rup_err_is_fatal(int code);
+
+/** @} */
+
+/**
+ * @defgroup version Version
+ * @{
+ */
+
+/**
+ * @brief Run-time library version as 0xMMmmpp (see #RUP_VERSION_NUM).
+ * @return the version number of the loaded library.
+ * @since 0.1
+ */
+RUP_API uint32_t rup_version_num(void);
+
+/**
+ * @brief Run-time library version as "x.y.z".
+ * @return a string with static storage.
+ * @since 0.1
+ */
+RUP_API const char *rup_version_string(void);
+
+/** @} */
+
+/**
+ * @defgroup mem Memory
+ * @{
+ */
+
+/** Allocator hooks; each receives rup_mem::user_data. */
+typedef struct rup_mem {
+  void *user_data;                                          /**< Passed to each hook. */
+  void *(*malloc)(size_t size, void *user_data);            /**< Like malloc(3). */
+  void *(*realloc)(void *ptr, size_t size, void *user_data); /**< Like realloc(3). */
+  void (*free)(void *ptr, void *user_data);                 /**< Like free(3); accepts NULL. */
+} rup_mem;
+
+/**
+ * @brief The default allocator (the C library's malloc, realloc and free).
+ * @return a pointer to a static, immutable ::rup_mem.
+ * @since 0.1
+ */
+RUP_API const rup_mem *rup_mem_default(void);
+
+/** @} */
+
+/**
+ * @defgroup types Common types
+ * @{
+ */
+
+/** Direction of a stream, seen from the local user. */
+typedef enum rup_direction {
+  RUP_DIR_INBOUND = 0,  /**< Media the local user receives. */
+  RUP_DIR_OUTBOUND = 1  /**< Media the local user sends. */
+} rup_direction;
+
+/** Kind of media. */
+typedef enum rup_media {
+  RUP_MEDIA_UNKNOWN = 0, /**< Not known (yet). */
+  RUP_MEDIA_AUDIO = 1,   /**< Audio. */
+  RUP_MEDIA_VIDEO = 2    /**< Video. */
+} rup_media;
+
+/** Codec of a stream. */
+typedef enum rup_codec {
+  RUP_CODEC_UNKNOWN = 0,         /**< Not known. */
+  RUP_CODEC_OPUS = 1,            /**< Opus (RFC 7587), 48 kHz RTP clock. */
+  RUP_CODEC_VP8 = 2,             /**< VP8 (RFC 7741). */
+  RUP_CODEC_VP9 = 3,             /**< VP9 (RFC 9628). */
+  RUP_CODEC_H264 = 4,            /**< H.264 (RFC 6184). */
+  RUP_CODEC_PCMU = 5,            /**< G.711 µ-law (static PT 0). */
+  RUP_CODEC_PCMA = 6,            /**< G.711 A-law (static PT 8). */
+  RUP_CODEC_G722 = 7,            /**< G.722 (static PT 9; RTP clock 8000 per RFC 3551). */
+  RUP_CODEC_G729 = 8,            /**< G.729 (static PT 18). */
+  RUP_CODEC_AV1 = 9,             /**< AV1. */
+  RUP_CODEC_CN = 10,             /**< Comfort noise (RFC 3389, PT 13). */
+  RUP_CODEC_TELEPHONE_EVENT = 11 /**< DTMF events (RFC 4733). */
+} rup_codec;
+
+/**
+ * @brief Lower-case name of a codec ("opus", "vp8", ..., "unknown").
+ * @param[in] codec a ::rup_codec value.
+ * @return a string with static storage; never NULL.
+ * @since 0.1
+ */
+RUP_API const char *rup_codec_name(int codec);
+
+/**
+ * @brief Media kind of a codec.
+ * @param[in] codec a ::rup_codec value.
+ * @return a ::rup_media value.
+ * @since 0.1
+ */
+RUP_API int rup_codec_media(int codec);
+
+/** A transport address (IPv4 or IPv6 and UDP port). */
+typedef struct rup_endpoint {
+  uint8_t family;    /**< 0 = none, 4 = IPv4 (addr[0..3]), 6 = IPv6. */
+  uint8_t addr[16];  /**< Address in network byte order. */
+  uint16_t port;     /**< UDP port, host byte order. */
+} rup_endpoint;
+
+/**
+ * @brief Format an endpoint as "a.b.c.d:port" or "[v6]:port".
+ * @param[in] ep the endpoint; family 0 gives "".
+ * @param[out] buf output buffer, always NUL-terminated when size > 0.
+ * @param[in] size size of @p buf (64 bytes is always enough).
+ * @return the length written (excluding NUL), or #RUP_ERR_INVALID_ARGUMENT.
+ * @since 0.1
+ */
+RUP_API int rup_endpoint_format(const rup_endpoint *ep, char *buf, size_t size);
+
+/**
+ * @brief Parse "a.b.c.d", "a.b.c.d:port", an IPv6 address or "[v6]:port".
+ * @param[out] ep the endpoint (port 0 when absent).
+ * @param[in] text NUL-terminated text.
+ * @return 0 or #RUP_ERR_INVALID_ARGUMENT.
+ * @since 0.1
+ */
+RUP_API int rup_endpoint_parse(rup_endpoint *ep, const char *text);
+
+/** @} */
+
+/**
+ * @defgroup settings Settings
+ * @{
+ */
+
+/** Current version of ::rup_settings. */
+#define RUP_SETTINGS_VERSION 1
+
+/** Session settings; fill with rup_settings_default() and then edit. */
+typedef struct rup_settings {
+  uint32_t version;            /**< Set by rup_settings_default(). */
+  uint32_t max_streams;        /**< Most streams tracked at once (default 64). @since 0.1 */
+  uint32_t max_queued_events;  /**< Poll-queue capacity; 0 disables the queue (default 0). Events past it are dropped and counted. @since 0.1 */
+  uint32_t burst_gmin;         /**< RFC 3611 §4.7.2 Gmin for burst/gap metrics (default 16). @since 0.1 */
+  int64_t report_interval_us;  /**< Interval for RFC 3550 A.3 fraction lost (default 5 s). @since 0.1 */
+} rup_settings;
+
+/**
+ * @brief Fill settings with defaults.
+ * @param[in] version #RUP_SETTINGS_VERSION (the caller's header version).
+ * @param[out] st settings to fill; rup_settings::version is set.
+ * @return 0, #RUP_ERR_INVALID_ARGUMENT or #RUP_ERR_VERSION.
+ * @since 0.1
+ */
+RUP_API int rup_settings_default_versioned(int version, rup_settings *st);
+
+/** Convenience wrapper of rup_settings_default_versioned(). */
+#define rup_settings_default(st) rup_settings_default_versioned(RUP_SETTINGS_VERSION, (st))
+
+/** @} */
+
+/**
+ * @defgroup stats Stream statistics
+ * @{
+ */
+
+/** Current version of ::rup_stream_stats. */
+#define RUP_STREAM_STATS_VERSION 1
+
+/**
+ * Per-stream statistics. RFC 3550 values unless the field says otherwise.
+ * Fields with a `has_` flag are meaningful only when the flag is 1.
+ */
+typedef struct rup_stream_stats {
+  uint32_t version;            /**< Version filled. */
+  uint32_t ssrc;               /**< Synchronisation source. */
+  int32_t direction;           /**< ::rup_direction. */
+  int32_t media;               /**< ::rup_media. */
+  int32_t codec;               /**< ::rup_codec. */
+  int32_t payload_type;        /**< Last RTP payload type seen (or described), -1 if none. */
+  uint32_t clock_rate;         /**< RTP clock in Hz; 0 if unknown. */
+  uint32_t participant;        /**< Participant index (same CNAME, else same source address). */
+  rup_endpoint src;            /**< Source transport address (family 0 if not given). */
+  rup_endpoint dst;            /**< Destination transport address (family 0 if not given). */
+  int64_t first_arrival_us;    /**< Arrival of the first packet. */
+  int64_t last_arrival_us;     /**< Arrival of the last packet. */
+
+  uint64_t packets;            /**< RTP packets seen for this SSRC (every one, incl. probation, duplicates). */
+  uint64_t bytes;              /**< RTP payload bytes of those packets. */
+  uint64_t received;           /**< RFC 3550 A.1 `received` (valid packets, incl. duplicates and late). */
+  uint64_t expected;           /**< RFC 3550 A.3 `extended_max - base_seq + 1`. */
+  int64_t lost;                /**< RFC 3550 A.3 `expected - received` (may be negative). */
+  uint64_t duplicates;         /**< Packets whose sequence number was already received. */
+  uint64_t reordered;          /**< Packets that arrived after a higher sequence number (not duplicates). */
+  uint64_t probation_dropped;  /**< Packets not counted during RFC 3550 A.1 probation or after a single large jump. */
+  uint32_t restarts;           /**< RFC 3550 A.1 source restarts (two consecutive large jumps). */
+  uint32_t fraction_lost;      /**< RFC 3550 A.3 fraction lost (0..255) over the last completed report interval. */
+  uint32_t extended_max_seq;   /**< RFC 3550 extended highest sequence number, (cycles << 16) | max_seq. */
+  uint32_t jitter_ts;          /**< RFC 3550 A.8 interarrival jitter, timestamp units (the report value). */
+  double jitter_ms;            /**< The same jitter in ms (running value / clock rate); 0 if clock unknown. */
+  double jitter_ms_max;        /**< Highest running jitter value seen, ms. */
+  double jitter_ms_mean;       /**< Mean of the running jitter over the packets of the stream, ms. */
+  double max_gap_ms;           /**< Longest interval between consecutive arrivals, ms. */
+  double burst_density;        /**< RFC 3611 §4.7.2 burst density (fraction 0..1; ×256 and cap 255 for the XR field). */
+  double gap_density;          /**< RFC 3611 §4.7.2 gap density (fraction 0..1). */
+  double burst_duration_ms;    /**< RFC 3611 mean burst duration, ms. */
+  double gap_duration_ms;      /**< RFC 3611 mean gap duration, ms. */
+  double bitrate_bps;          /**< Mean RTP payload bit rate from first to last arrival. */
+
+  int32_t has_rtt;             /**< 1 if rtt_ms is known. */
+  double rtt_ms;               /**< Latest RTT from RTCP LSR/DLSR (RFC 3550 §6.4.1). */
+  int32_t has_remote_report;   /**< 1 if a report block about this SSRC was seen in RTCP. */
+  uint32_t remote_fraction_lost; /**< From that block: fraction lost (0..255). */
+  int32_t remote_cumulative_lost; /**< From that block: cumulative lost (24-bit signed). */
+  double remote_jitter_ms;     /**< From that block: jitter converted with the clock rate (0 if unknown). */
+  uint64_t sr_count;           /**< Sender reports received from this SSRC. */
+  uint32_t sender_packet_count; /**< Sender's packet count in its last SR. */
+  uint32_t sender_octet_count; /**< Sender's octet count in its last SR. */
+  uint64_t nack_count;         /**< RTPFB NACK messages naming this SSRC as media source. */
+  uint64_t pli_count;          /**< PSFB PLI messages naming this SSRC. */
+  uint64_t fir_count;          /**< PSFB FIR requests naming this SSRC. */
+  int32_t bye;                 /**< 1 after an RTCP BYE from this SSRC. */
+  int32_t audio_level_dbov;    /**< Last RFC 6464 level (0..127 = -dBov), -1 if none. */
+  int32_t voice_activity;      /**< Last RFC 6464 V bit, -1 if none. */
+
+  int32_t ws_valid;            /**< 1 if the ws_ fields were computed (tshark conventions, REFERENCE §9). */
+  int64_t ws_expected;         /**< tshark: max ext seq - min ext seq + 1. */
+  int64_t ws_lost;             /**< tshark: expected - packets (may be negative). */
+  double ws_min_delta_ms;      /**< tshark Min Delta (ms). */
+  double ws_mean_delta_ms;     /**< tshark Mean Delta (ms). */
+  double ws_max_delta_ms;      /**< tshark Max Delta (ms). */
+  int32_t ws_has_jitter;       /**< 1 if the clock rate was known, so the jitter columns are meaningful. */
+  double ws_min_jitter_ms;     /**< tshark Min Jitter (ms). */
+  double ws_mean_jitter_ms;    /**< tshark Mean Jitter (ms). */
+  double ws_max_jitter_ms;     /**< tshark Max Jitter (ms). */
+} rup_stream_stats;
+
+/** Current version of ::rup_session_counters. */
+#define RUP_SESSION_COUNTERS_VERSION 1
+
+/** Session-wide counters. */
+typedef struct rup_session_counters {
+  uint32_t version;            /**< Version filled. */
+  uint64_t packets;            /**< Datagrams pushed. */
+  uint64_t rtp;                /**< RTP packets. */
+  uint64_t rtcp;               /**< RTCP compound packets. */
+  uint64_t stun;               /**< STUN messages (RFC 7983 demux). */
+  uint64_t dtls;               /**< DTLS records. */
+  uint64_t turn_channel;       /**< TURN ChannelData messages unwrapped. */
+  uint64_t unknown;            /**< Datagrams that are none of the above. */
+  uint64_t malformed;          /**< Packets that failed to parse. */
+  uint64_t refused_streams;    /**< Packets of new SSRCs refused because the table was full. */
+  uint64_t time_regressions;   /**< Calls refused with #RUP_ERR_TIME_REGRESSION. */
+  uint64_t events_dropped;     /**< Events not queued because the poll queue was full. */
+  uint64_t rtcp_sr;            /**< RTCP sender reports. */
+  uint64_t rtcp_rr;            /**< RTCP receiver reports. */
+  uint64_t rtcp_sdes;          /**< RTCP SDES packets. */
+  uint64_t rtcp_bye;           /**< RTCP BYE packets. */
+  uint64_t rtcp_xr;            /**< RTCP XR packets. */
+  uint64_t rtcp_nack;          /**< RTPFB generic NACK. */
+  uint64_t rtcp_pli;           /**< PSFB picture loss indication. */
+  uint64_t rtcp_fir;           /**< PSFB full intra request. */
+  uint64_t rtcp_other;         /**< Other RTCP packet types. */
+} rup_session_counters;
+
+/** @} */
+
+/**
+ * @defgroup events Events and callbacks
+ * @{
+ */
+
+/** Event types. */
+typedef enum rup_event_type {
+  RUP_EVENT_STREAM_ADDED = 1 /**< A new stream entered the stream table. */
+} rup_event_type;
+
+/** Payload of #RUP_EVENT_STREAM_ADDED. */
+typedef struct rup_stream_event {
+  uint32_t ssrc;        /**< SSRC. */
+  int32_t direction;    /**< ::rup_direction. */
+  uint32_t index;       /**< Index for rup_session_get_stream_stats(). */
+  int32_t codec;        /**< ::rup_codec known at creation. */
+  int32_t media;        /**< ::rup_media known at creation. */
+} rup_stream_event;
+
+/** An event, as passed to callbacks and returned by rup_session_poll_event(). */
+typedef struct rup_event {
+  int32_t type;          /**< ::rup_event_type. */
+  int64_t time_us;       /**< Session time when it happened. */
+  union {
+    rup_stream_event stream; /**< For #RUP_EVENT_STREAM_ADDED. */
+  } u;                   /**< Payload by type. */
+} rup_event;
+
+/** Opaque session handle. */
+typedef struct rup_session rup_session;
+
+/** Current version of ::rup_callbacks. */
+#define RUP_CALLBACKS_VERSION 1
+
+/**
+ * Callbacks; every member may be NULL. Each receives the session, the
+ * event (valid only during the call) and the session's user_data. Return 0,
+ * or non-zero to make the current call return #RUP_ERR_CALLBACK_FAILURE
+ * (statistics are already committed; remaining events of that call are
+ * still queued). Calling push/advance/del from inside a callback is refused.
+ */
+typedef struct rup_callbacks {
+  uint32_t version; /**< #RUP_CALLBACKS_VERSION. */
+  int (*on_stream_added)(rup_session *s, const rup_event *ev, void *user_data); /**< A stream appeared. @since 0.1 */
+} rup_callbacks;
+
+/** @} */
+
+/**
+ * @defgroup session Session
+ * @{
+ */
+
+/**
+ * @brief Create a session.
+ * @param[out] out receives the handle; untouched on failure.
+ * @param[in] st settings (copied), or NULL for defaults.
+ * @param[in] cb callbacks (copied), or NULL for none.
+ * @param[in] mem allocator (copied), or NULL for rup_mem_default().
+ * @param[in] user_data passed to every callback.
+ * @return 0, #RUP_ERR_INVALID_ARGUMENT, #RUP_ERR_VERSION or #RUP_ERR_NOMEM.
+ * @since 0.1
+ */
+RUP_API int rup_session_new(rup_session **out, const rup_settings *st, const rup_callbacks *cb,
+                            const rup_mem *mem, void *user_data);
+
+/**
+ * @brief Free a session and everything it owns. NULL is a no-op.
+ * @param[in] s the session.
+ * @since 0.1
+ */
+RUP_API void rup_session_del(rup_session *s);
+
+/**
+ * @brief Tell the session what a stream is (from SDP). Optional.
+ *
+ * Creates the stream if needed. Without it, codec and clock rate come from
+ * the static payload-type table (RFC 3551) or are inferred from the packets.
+ * @param[in] s the session.
+ * @param[in] ssrc the SSRC.
+ * @param[in] codec a ::rup_codec.
+ * @param[in] payload_type RTP payload type (0..127).
+ * @param[in] clock_rate RTP clock in Hz (0 = default of the codec).
+ * @param[in] direction a ::rup_direction.
+ * @return 0, #RUP_ERR_INVALID_ARGUMENT, #RUP_ERR_TOO_MANY_STREAMS, #RUP_ERR_INVALID_STATE or #RUP_ERR_NOMEM.
+ * @since 0.1
+ */
+RUP_API int rup_session_describe_stream(rup_session *s, uint32_t ssrc, int codec, int payload_type,
+                                        uint32_t clock_rate, int direction);
+
+/**
+ * @brief Map an RTP header extension ID to its URI (from SDP `a=extmap`).
+ *
+ * Known URIs: `urn:ietf:params:rtp-hdrext:ssrc-audio-level` (RFC 6464),
+ * `http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time`, and the
+ * transport-wide sequence number. Unknown URIs are accepted and ignored.
+ * The mapping applies to all streams of the session (one BUNDLE group).
+ * @param[in] s the session.
+ * @param[in] id extension ID (1..255; 1..14 for the one-byte form).
+ * @param[in] uri NUL-terminated URI.
+ * @return 0, #RUP_ERR_INVALID_ARGUMENT or #RUP_ERR_INVALID_STATE.
+ * @since 0.1
+ */
+RUP_API int rup_session_map_extension(rup_session *s, int id, const char *uri);
+
+/**
+ * @brief Push one UDP payload (RTP, RTCP, STUN, DTLS or TURN ChannelData).
+ * @param[in] s the session.
+ * @param[in] buf datagram bytes (borrowed until return).
+ * @param[in] len length of @p buf.
+ * @param[in] direction ::rup_direction of the packet.
+ * @param[in] arrival_us arrival time, monotonic µs.
+ * @return 0 (also for STUN/DTLS/unknown, which are only counted),
+ *   #RUP_ERR_MALFORMED, #RUP_ERR_TIME_REGRESSION, #RUP_ERR_TOO_MANY_STREAMS,
+ *   #RUP_ERR_INVALID_ARGUMENT, #RUP_ERR_INVALID_STATE, #RUP_ERR_CALLBACK_FAILURE or #RUP_ERR_NOMEM.
+ * @since 0.1
+ */
+RUP_API int rup_session_push_packet(rup_session *s, const uint8_t *buf, size_t len, int direction,
+                                    int64_t arrival_us);
+
+/**
+ * @brief Like rup_session_push_packet(), with the transport addresses.
+ *
+ * The addresses are recorded on new streams and identify participants that
+ * send no RTCP CNAME.
+ * @param[in] s the session.
+ * @param[in] buf datagram bytes (borrowed until return).
+ * @param[in] len length of @p buf.
+ * @param[in] direction ::rup_direction of the packet.
+ * @param[in] arrival_us arrival time, monotonic µs.
+ * @param[in] src source address, or NULL.
+ * @param[in] dst destination address, or NULL.
+ * @return as rup_session_push_packet().
+ * @since 0.1
+ */
+RUP_API int rup_session_push_udp(rup_session *s, const uint8_t *buf, size_t len, int direction,
+                                 int64_t arrival_us, const rup_endpoint *src, const rup_endpoint *dst);
+
+/**
+ * @brief When rup_session_advance() should next be called.
+ * @param[in] s the session.
+ * @return a time in µs, or INT64_MAX when nothing is pending.
+ * @since 0.1
+ */
+RUP_API int64_t rup_session_next_deadline(const rup_session *s);
+
+/**
+ * @brief Let session time pass without packets (timers, intervals).
+ * @param[in] s the session.
+ * @param[in] now_us current time, µs; not smaller than any time already given.
+ * @return 0, #RUP_ERR_TIME_REGRESSION, #RUP_ERR_INVALID_STATE or #RUP_ERR_CALLBACK_FAILURE.
+ * @since 0.1
+ */
+RUP_API int rup_session_advance(rup_session *s, int64_t now_us);
+
+/**
+ * @brief Take the next queued event (requires rup_settings::max_queued_events > 0).
+ * @param[in] s the session.
+ * @param[out] ev receives a pointer valid until the next call on the session.
+ * @return 1 if an event was returned, 0 if the queue is empty, or #RUP_ERR_INVALID_ARGUMENT.
+ * @since 0.1
+ */
+RUP_API int rup_session_poll_event(rup_session *s, const rup_event **ev);
+
+/**
+ * @brief Number of streams in the table (indices are 0..count-1, in order of appearance).
+ * @param[in] s the session.
+ * @return the count.
+ * @since 0.1
+ */
+RUP_API size_t rup_session_get_stream_count(const rup_session *s);
+
+/**
+ * @brief Find a stream's index.
+ * @param[in] s the session.
+ * @param[in] ssrc the SSRC.
+ * @param[in] direction a ::rup_direction.
+ * @param[out] index receives the index.
+ * @return 0, #RUP_ERR_NOT_FOUND or #RUP_ERR_INVALID_ARGUMENT.
+ * @since 0.1
+ */
+RUP_API int rup_session_find_stream(const rup_session *s, uint32_t ssrc, int direction, size_t *index);
+
+/**
+ * @brief Statistics of one stream.
+ * @param[in] s the session.
+ * @param[in] index stream index.
+ * @param[in] version #RUP_STREAM_STATS_VERSION.
+ * @param[out] out filled up to @p version.
+ * @return 0, #RUP_ERR_NOT_FOUND, #RUP_ERR_VERSION or #RUP_ERR_INVALID_ARGUMENT.
+ * @since 0.1
+ */
+RUP_API int rup_session_get_stream_stats_versioned(const rup_session *s, size_t index, int version,
+                                                   rup_stream_stats *out);
+
+/** Convenience wrapper of rup_session_get_stream_stats_versioned(). */
+#define rup_session_get_stream_stats(s, index, out) \
+  rup_session_get_stream_stats_versioned((s), (index), RUP_STREAM_STATS_VERSION, (out))
+
+/**
+ * @brief Session-wide counters.
+ * @param[in] s the session.
+ * @param[in] version #RUP_SESSION_COUNTERS_VERSION.
+ * @param[out] out filled up to @p version.
+ * @return 0, #RUP_ERR_VERSION or #RUP_ERR_INVALID_ARGUMENT.
+ * @since 0.1
+ */
+RUP_API int rup_session_get_counters_versioned(const rup_session *s, int version, rup_session_counters *out);
+
+/** Convenience wrapper of rup_session_get_counters_versioned(). */
+#define rup_session_get_counters(s, out) \
+  rup_session_get_counters_versioned((s), RUP_SESSION_COUNTERS_VERSION, (out))
+
+/** @} */
+
+/**
+ * @defgroup trace Capture files and replay
+ * @{
+ */
+
+/** Opaque capture reader. */
+typedef struct rup_trace rup_trace;
+
+/** Capture container formats. */
+typedef enum rup_trace_format {
+  RUP_TRACE_PCAP = 1,   /**< libpcap format (µs or ns, either byte order). */
+  RUP_TRACE_PCAPNG = 2  /**< pcapng. */
+} rup_trace_format;
+
+/** One UDP datagram read from a capture. */
+typedef struct rup_trace_packet {
+  int64_t ts_us;           /**< Capture timestamp, µs since the Unix epoch. */
+  uint64_t record;         /**< 1-based index of the record in the file. */
+  const uint8_t *payload;  /**< UDP payload; valid until the next call on the trace. */
+  size_t payload_len;      /**< Captured UDP payload length. */
+  rup_endpoint src;        /**< IP source and UDP source port. */
+  rup_endpoint dst;        /**< IP destination and UDP destination port. */
+} rup_trace_packet;
+
+/** Current version of ::rup_trace_info. */
+#define RUP_TRACE_INFO_VERSION 1
+
+/** What a trace reader has seen so far. */
+typedef struct rup_trace_info {
+  uint32_t version;          /**< Version filled. */
+  int32_t format;            /**< ::rup_trace_format. */
+  int32_t gzip;              /**< 1 if the file was gzip-compressed. */
+  int32_t nanosecond;        /**< 1 if the (first) timestamp resolution is finer than µs. */
+  uint64_t records;          /**< Packet records read. */
+  uint64_t udp;              /**< UDP datagrams returned. */
+  uint64_t skipped_non_udp;  /**< Records that are IP but not UDP, or not IP. */
+  uint64_t skipped_fragments;/**< IPv4/IPv6 fragments (not reassembled). */
+  uint64_t skipped_link;     /**< Records on unsupported link types. */
+  uint64_t skipped_bad;      /**< Records too short for their headers or otherwise malformed. */
+  int64_t first_ts_us;       /**< Timestamp of the first record (any protocol), INT64_MIN if none. */
+  int64_t last_ts_us;        /**< Timestamp of the last record read. */
+  uint64_t bytes_read;       /**< Bytes consumed from the file (compressed bytes for gzip). */
+  uint64_t file_size;        /**< Size of the file in bytes, 0 if unknown. */
+} rup_trace_info;
+
+/**
+ * @brief Open a capture file (pcap, pcapng, optionally gzip-compressed).
+ * @param[out] out receives the reader; untouched on failure.
+ * @param[in] path file name.
+ * @param[in] mem allocator (copied), or NULL.
+ * @return 0, #RUP_ERR_IO, #RUP_ERR_FORMAT, #RUP_ERR_TRUNCATED, #RUP_ERR_UNSUPPORTED or #RUP_ERR_NOMEM.
+ * @since 0.1
+ */
+RUP_API int rup_trace_open(rup_trace **out, const char *path, const rup_mem *mem);
+
+/**
+ * @brief Open a capture held in memory (the buffer is borrowed for the reader's life).
+ * @param[out] out receives the reader.
+ * @param[in] buf capture bytes.
+ * @param[in] len length.
+ * @param[in] mem allocator (copied), or NULL.
+ * @return as rup_trace_open().
+ * @since 0.1
+ */
+RUP_API int rup_trace_open_memory(rup_trace **out, const uint8_t *buf, size_t len, const rup_mem *mem);
+
+/**
+ * @brief Read the next UDP datagram, skipping (and counting) everything else.
+ * @param[in] t the reader.
+ * @param[out] pkt the datagram, valid until the next call.
+ * @return 1 for a packet, 0 at the end, or #RUP_ERR_TRUNCATED, #RUP_ERR_MALFORMED, #RUP_ERR_IO, #RUP_ERR_NOMEM.
+ *   After an error the reader stays at the error; counters keep what was read.
+ * @since 0.1
+ */
+RUP_API int rup_trace_next(rup_trace *t, rup_trace_packet *pkt);
+
+/**
+ * @brief What the reader has seen so far.
+ * @param[in] t the reader.
+ * @param[in] version #RUP_TRACE_INFO_VERSION.
+ * @param[out] out filled.
+ * @return 0, #RUP_ERR_VERSION or #RUP_ERR_INVALID_ARGUMENT.
+ * @since 0.1
+ */
+RUP_API int rup_trace_get_info_versioned(const rup_trace *t, int version, rup_trace_info *out);
+
+/** Convenience wrapper of rup_trace_get_info_versioned(). */
+#define rup_trace_get_info(t, out) rup_trace_get_info_versioned((t), RUP_TRACE_INFO_VERSION, (out))
+
+/**
+ * @brief Close a reader. NULL is a no-op.
+ * @param[in] t the reader.
+ * @since 0.1
+ */
+RUP_API void rup_trace_del(rup_trace *t);
+
+/** Current version of ::rup_replay_options. */
+#define RUP_REPLAY_OPTIONS_VERSION 1
+
+/** Options of rup_replay(). */
+typedef struct rup_replay_options {
+  uint32_t version;      /**< #RUP_REPLAY_OPTIONS_VERSION. */
+  const rup_endpoint *local;  /**< Addresses of the local user (port 0 = any port); packets from them are outbound. */
+  size_t local_count;    /**< Number of entries in @p local. */
+  /** Called now and then with progress; may be NULL. Return non-zero to stop the replay. */
+  int (*on_progress)(uint64_t bytes_read, uint64_t file_size, void *user_data);
+  void *user_data;       /**< Passed to on_progress. */
+} rup_replay_options;
+
+/**
+ * @brief Replay a capture through a session at capture time.
+ *
+ * Discovers streams (SDP in SIP over UDP; else RFC 3551 static payload
+ * types; else the payload structure and the RTP clock slope), describes
+ * them to the session and pushes every UDP datagram with its capture time,
+ * through the same public calls a live host uses. Ends with
+ * rup_session_advance() at the last record's time.
+ * @param[in] s the session.
+ * @param[in] t an open reader, read to its end.
+ * @param[in] opt options, or NULL.
+ * @return 0, or the trace error that stopped it (#RUP_ERR_TRUNCATED, ...) —
+ *   everything read before it stays in the session — or a fatal session error.
+ * @since 0.1
+ */
+RUP_API int rup_replay(rup_session *s, rup_trace *t, const rup_replay_options *opt);
+
+/** @} */
+
+/**
+ * @defgroup report Reports
+ * @{
+ */
+
+/**
+ * @brief Write the JSON document of DESIGN.md §5 for a session.
+ * @param[in] s the session.
+ * @param[in] t the trace it was replayed from, or NULL (live use).
+ * @param[in] path the input path to print, or NULL.
+ * @param[in] fp an open stdio stream (a `FILE *`, void here to keep the header free of stdio).
+ * @return 0, #RUP_ERR_IO or #RUP_ERR_INVALID_ARGUMENT.
+ * @since 0.1
+ */
+RUP_API int rup_report_write_json(const rup_session *s, const rup_trace *t, const char *path, void *fp);
+
+/** @} */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RUPTURE_RUPTURE_H */

@@ -1,0 +1,233 @@
+/* The one JSON schema (DESIGN.md §5), written from the public API only. */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "core/core.h"
+
+typedef struct jw {
+  FILE *fp;
+  int first; /* no comma needed before the next member */
+} jw;
+
+static void jstr(FILE *fp, const char *s) {
+  fputc('"', fp);
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (*p == '"' || *p == '\\') {
+      fputc('\\', fp);
+      fputc(*p, fp);
+    } else if (*p < 0x20) {
+      fprintf(fp, "\\u%04x", *p);
+    } else {
+      fputc(*p, fp);
+    }
+  }
+  fputc('"', fp);
+}
+
+static void key(jw *w, const char *k) {
+  if (!w->first) fputs(", ", w->fp);
+  w->first = 0;
+  jstr(w->fp, k);
+  fputs(": ", w->fp);
+}
+
+static void kstr(jw *w, const char *k, const char *v) {
+  key(w, k);
+  jstr(w->fp, v);
+}
+static void kint(jw *w, const char *k, int64_t v) {
+  key(w, k);
+  fprintf(w->fp, "%" PRId64, v);
+}
+static void kuint(jw *w, const char *k, uint64_t v) {
+  key(w, k);
+  fprintf(w->fp, "%" PRIu64, v);
+}
+static void kbool(jw *w, const char *k, int v) {
+  key(w, k);
+  fputs(v ? "true" : "false", w->fp);
+}
+static void knum(jw *w, const char *k, double v) {
+  key(w, k);
+  fprintf(w->fp, "%.6f", v);
+}
+/* A number, or null when it is not known. */
+static void knumn(jw *w, const char *k, int known, double v) {
+  key(w, k);
+  if (known)
+    fprintf(w->fp, "%.6f", v);
+  else
+    fputs("null", w->fp);
+}
+static void knull(jw *w, const char *k) {
+  key(w, k);
+  fputs("null", w->fp);
+}
+static void open_obj(jw *w, const char *k) {
+  if (k) key(w, k);
+  fputc('{', w->fp);
+  w->first = 1;
+}
+static void close_obj(jw *w) {
+  fputc('}', w->fp);
+  w->first = 0;
+}
+
+static const char *media_name(int m) {
+  return m == RUP_MEDIA_AUDIO ? "audio" : m == RUP_MEDIA_VIDEO ? "video" : "unknown";
+}
+
+static double rel_s(int64_t t_us, int64_t base_us) { return (double)(t_us - base_us) / 1e6; }
+
+static void write_stream(jw *w, const rup_stream_stats *st, int64_t base_us) {
+  char buf[80];
+  open_obj(w, NULL);
+  kuint(w, "ssrc", st->ssrc);
+  kstr(w, "direction", st->direction == RUP_DIR_OUTBOUND ? "outbound" : "inbound");
+  kuint(w, "participant", st->participant);
+  rup_endpoint_format(&st->src, buf, sizeof buf);
+  kstr(w, "src", buf);
+  rup_endpoint_format(&st->dst, buf, sizeof buf);
+  kstr(w, "dst", buf);
+  kstr(w, "media", media_name(st->media));
+  kstr(w, "codec", rup_codec_name(st->codec));
+  if (st->payload_type >= 0)
+    kint(w, "payload_type", st->payload_type);
+  else
+    knull(w, "payload_type");
+  if (st->clock_rate)
+    kuint(w, "clock_rate", st->clock_rate);
+  else
+    knull(w, "clock_rate");
+  int seen = st->packets > 0;
+  knumn(w, "first_s", seen, rel_s(st->first_arrival_us, base_us));
+  knumn(w, "last_s", seen, rel_s(st->last_arrival_us, base_us));
+  kuint(w, "packets", st->packets);
+  kuint(w, "received", st->received);
+  kuint(w, "expected", st->expected);
+  kint(w, "lost", st->lost);
+  knum(w, "loss_pct", st->expected ? 100.0 * (double)st->lost / (double)st->expected : 0.0);
+  kuint(w, "duplicates", st->duplicates);
+  kuint(w, "reordered", st->reordered);
+  kuint(w, "restarts", st->restarts);
+  int clk = st->clock_rate != 0;
+  knumn(w, "jitter_ms", clk, st->jitter_ms);
+  knumn(w, "jitter_ms_max", clk, st->jitter_ms_max);
+  knumn(w, "jitter_ms_mean", clk, st->jitter_ms_mean);
+  knum(w, "max_gap_ms", st->max_gap_ms);
+  knum(w, "burst_density", st->burst_density);
+  knum(w, "gap_density", st->gap_density);
+  knum(w, "bitrate_kbps", st->bitrate_bps / 1000.0);
+  knumn(w, "rtt_ms", st->has_rtt, st->rtt_ms);
+  knull(w, "mos");
+  if (st->has_remote_report) {
+    open_obj(w, "remote_report");
+    kuint(w, "fraction_lost", st->remote_fraction_lost);
+    kint(w, "cumulative_lost", st->remote_cumulative_lost);
+    knumn(w, "jitter_ms", clk, st->remote_jitter_ms);
+    close_obj(w);
+  } else {
+    knull(w, "remote_report");
+  }
+  kuint(w, "nack", st->nack_count);
+  kuint(w, "pli", st->pli_count);
+  kuint(w, "fir", st->fir_count);
+  kbool(w, "bye", st->bye);
+  open_obj(w, "wireshark");
+  kuint(w, "packets", st->packets);
+  kint(w, "expected", st->ws_expected);
+  kint(w, "lost", st->ws_lost);
+  int deltas = st->packets > 1;
+  knumn(w, "min_delta_ms", deltas, st->ws_min_delta_ms);
+  knumn(w, "mean_delta_ms", deltas, st->ws_mean_delta_ms);
+  knumn(w, "max_delta_ms", deltas, st->ws_max_delta_ms);
+  knumn(w, "min_jitter_ms", st->ws_has_jitter, st->ws_min_jitter_ms);
+  knumn(w, "mean_jitter_ms", st->ws_has_jitter, st->ws_mean_jitter_ms);
+  knumn(w, "max_jitter_ms", st->ws_has_jitter, st->ws_max_jitter_ms);
+  close_obj(w);
+  /* Playback fields come from lib/media; unknown (null) until it measures them. */
+  static const char *const media_fields[] = {
+      "frames", "keyframes", "freeze_count", "total_freezes_duration_s", "pause_count",
+      "total_pauses_duration_s", "concealed_s", "interruption_count",
+      "total_interruption_duration_s", "dtx_s"};
+  for (size_t i = 0; i < RUP_ARRAY_LEN(media_fields); i++) knull(w, media_fields[i]);
+  close_obj(w);
+}
+
+int rup_report_write_json(const rup_session *s, const rup_trace *t, const char *path, void *fpv) {
+  FILE *fp = fpv;
+  if (!s || !fp) return RUP_ERR_INVALID_ARGUMENT;
+  rup_session_counters c;
+  rup_session_get_counters(s, &c);
+  size_t n = rup_session_get_stream_count(s);
+
+  rup_trace_info ti;
+  memset(&ti, 0, sizeof ti);
+  int have_trace = t && rup_trace_get_info(t, &ti) == 0;
+  /* Time base: the first record of the capture, else the first packet of any stream. */
+  int64_t base = INT64_MAX, last = INT64_MIN;
+  if (have_trace && ti.first_ts_us != INT64_MIN) {
+    base = ti.first_ts_us;
+    last = ti.last_ts_us;
+  }
+  for (size_t i = 0; i < n; i++) {
+    rup_stream_stats st;
+    if (rup_session_get_stream_stats(s, i, &st) == 0 && st.packets) {
+      if (!have_trace && st.first_arrival_us < base) base = st.first_arrival_us;
+      if (st.last_arrival_us > last) last = st.last_arrival_us;
+    }
+  }
+  if (base == INT64_MAX) base = last = 0;
+
+  jw w = {fp, 1};
+  open_obj(&w, NULL);
+  kstr(&w, "rupture_version", rup_version_string());
+  open_obj(&w, "input");
+  if (path)
+    kstr(&w, "path", path);
+  else
+    knull(&w, "path");
+  if (have_trace) {
+    kstr(&w, "format", ti.format == RUP_TRACE_PCAPNG ? "pcapng" : "pcap");
+    kbool(&w, "gzip", ti.gzip);
+    kuint(&w, "packets", ti.records);
+    kuint(&w, "udp_packets", ti.udp);
+  } else {
+    knull(&w, "format");
+    kbool(&w, "gzip", 0);
+    kuint(&w, "packets", c.packets);
+    kuint(&w, "udp_packets", c.packets);
+  }
+  kuint(&w, "rtp_packets", c.rtp);
+  kuint(&w, "rtcp_packets", c.rtcp);
+  kuint(&w, "other_packets", c.stun + c.dtls + c.unknown);
+  kuint(&w, "malformed_packets", c.malformed);
+  knum(&w, "start_epoch_s", (double)base / 1e6);
+  knum(&w, "duration_s", (double)(last - base) / 1e6);
+  close_obj(&w);
+
+  key(&w, "streams");
+  fputc('[', fp);
+  for (size_t i = 0; i < n; i++) {
+    rup_stream_stats st;
+    if (rup_session_get_stream_stats(s, i, &st) != 0) continue;
+    if (i) fputs(",\n  ", fp);
+    write_stream(&w, &st, base);
+  }
+  fputc(']', fp);
+  w.first = 0;
+
+  key(&w, "ruptures");
+  fputs("[]", fp);
+  open_obj(&w, "summary");
+  kuint(&w, "rupture_count", 0);
+  knum(&w, "rupture_time_s", 0.0);
+  open_obj(&w, "by_type");
+  close_obj(&w);
+  knull(&w, "mos_min");
+  knull(&w, "quality_level_min");
+  close_obj(&w);
+  close_obj(&w);
+  fputc('\n', fp);
+  return ferror(fp) ? RUP_ERR_IO : 0;
+}

@@ -1,0 +1,490 @@
+/* The session object: stream table, routing, time, events (DESIGN.md §4). */
+#include "session/session.h"
+
+#include <limits.h>
+#include <strings.h>
+
+/* Size of each known version of the public structs (append-only, STYLE.md §2.9). */
+static const size_t settings_size[] = {0, sizeof(rup_settings)};
+static const size_t stats_size[] = {0, sizeof(rup_stream_stats)};
+static const size_t counters_size[] = {0, sizeof(rup_session_counters)};
+
+int rup_settings_default_versioned(int version, rup_settings *st) {
+  if (!st) return RUP_ERR_INVALID_ARGUMENT;
+  if (version < 1 || (size_t)version >= RUP_ARRAY_LEN(settings_size)) return RUP_ERR_VERSION;
+  rup_settings d;
+  memset(&d, 0, sizeof d);
+  d.version = (uint32_t)version;
+  d.max_streams = 64;
+  d.max_queued_events = 0;
+  d.burst_gmin = 16;               /* RFC 3611 §4.7.2: "A Gmin value of 16 is RECOMMENDED" */
+  d.report_interval_us = 5000000;  /* a typical RTCP interval (RFC 3550 §6.2 minimum is 5 s) */
+  memcpy(st, &d, settings_size[version]);
+  return 0;
+}
+
+static size_t pow2_at_least(size_t n) {
+  size_t p = 16;
+  while (p < n) p <<= 1;
+  return p;
+}
+
+int rup_session_new(rup_session **out, const rup_settings *st, const rup_callbacks *cb,
+                    const rup_mem *mem, void *user_data) {
+  if (!out) return RUP_ERR_INVALID_ARGUMENT;
+  rup_settings set;
+  rup_settings_default(&set);
+  if (st) {
+    if (st->version < 1 || st->version >= RUP_ARRAY_LEN(settings_size)) return RUP_ERR_VERSION;
+    memcpy(&set, st, settings_size[st->version]);
+    set.version = RUP_SETTINGS_VERSION;
+  }
+  if (set.max_streams == 0 || set.max_streams > 65536 || set.burst_gmin == 0 ||
+      set.burst_gmin > 255 || set.report_interval_us <= 0 || set.max_queued_events > (1u << 20))
+    return RUP_ERR_INVALID_ARGUMENT;
+  if (cb && (cb->version < 1 || cb->version > RUP_CALLBACKS_VERSION)) return RUP_ERR_VERSION;
+  if (!mem) mem = rup_mem_default();
+  if (!mem->malloc || !mem->realloc || !mem->free) return RUP_ERR_INVALID_ARGUMENT;
+
+  rup_session *s = rup__calloc(mem, sizeof *s);
+  if (!s) return RUP_ERR_NOMEM;
+  s->mem = *mem;
+  s->st = set;
+  if (cb) s->cb = *cb;
+  s->user_data = user_data;
+  s->counters.version = RUP_SESSION_COUNTERS_VERSION;
+  size_t hcap = pow2_at_least((size_t)set.max_streams * 2);
+  s->hash_mask = hcap - 1;
+  s->streams = rup__calloc(mem, sizeof(*s->streams) * set.max_streams);
+  s->hash = rup__calloc(mem, sizeof(*s->hash) * hcap);
+  s->participants = rup__calloc(mem, sizeof(*s->participants) * set.max_streams * 2);
+  if (set.max_queued_events) s->queue = rup__calloc(mem, sizeof(*s->queue) * set.max_queued_events);
+  if (!s->streams || !s->hash || !s->participants || (set.max_queued_events && !s->queue)) {
+    rup_session_del(s);
+    return RUP_ERR_NOMEM;
+  }
+  *out = s;
+  return 0;
+}
+
+void rup_session_del(rup_session *s) {
+  if (!s) return;
+  const rup_mem *m = &s->mem;
+  if (s->streams)
+    for (size_t i = 0; i < s->n_streams; i++) rup__free(m, s->streams[i]);
+  rup__free(m, s->streams);
+  rup__free(m, s->hash);
+  rup__free(m, s->participants);
+  rup__free(m, s->queue);
+  rup_mem mem = s->mem;
+  rup__free(&mem, s);
+}
+
+/* ---- stream table ---- */
+
+static size_t hash_key(uint32_t ssrc, int direction) {
+  uint64_t k = ((uint64_t)ssrc << 1) | (uint64_t)(direction & 1);
+  k *= 0x9E3779B97F4A7C15ull; /* Fibonacci hashing */
+  return (size_t)(k >> 32);
+}
+
+rup_stream *rup__session_find(const rup_session *s, uint32_t ssrc, int direction) {
+  for (size_t i = hash_key(ssrc, direction) & s->hash_mask;; i = (i + 1) & s->hash_mask) {
+    uint32_t v = s->hash[i];
+    if (v == 0) return NULL;
+    rup_stream *st = s->streams[v - 1];
+    if (st->ssrc == ssrc && st->direction == direction) return st;
+  }
+}
+
+rup_stream *rup__session_find_any(const rup_session *s, uint32_t ssrc, int direction) {
+  rup_stream *st = rup__session_find(s, ssrc, direction);
+  return st ? st : rup__session_find(s, ssrc, !direction);
+}
+
+/* Participant of a stream without a CNAME yet: the remote address (inbound: source,
+ * outbound: destination), IP only, so one host's audio and video group together. */
+static uint32_t participant_for_addr(rup_session *s, const rup_endpoint *remote) {
+  for (size_t i = 0; i < s->n_participants; i++) {
+    rup_participant *p = &s->participants[i];
+    if (remote->family == 0 ? (p->addr.family == 0 && p->cname_len == 0)
+                            : rup__endpoint_same_addr(&p->addr, remote))
+      return (uint32_t)i;
+  }
+  rup_participant *p = &s->participants[s->n_participants]; /* 2 slots per stream */
+  memset(p, 0, sizeof *p);
+  p->addr = *remote;
+  p->addr.port = 0;
+  return (uint32_t)s->n_participants++;
+}
+
+static int stream_create(rup_session *s, uint32_t ssrc, int direction, const rup_endpoint *src,
+                         const rup_endpoint *dst, rup_stream **out) {
+  if (s->n_streams >= s->st.max_streams) {
+    s->counters.refused_streams++;
+    return RUP_ERR_TOO_MANY_STREAMS;
+  }
+  rup_stream *st = rup__calloc(&s->mem, sizeof *st);
+  if (!st) return RUP_ERR_NOMEM;
+  st->ssrc = ssrc;
+  st->direction = direction;
+  st->payload_type = -1;
+  st->audio_level_dbov = -1;
+  st->voice_activity = -1;
+  if (src) st->src = *src;
+  if (dst) st->dst = *dst;
+  rup__rx_init(&st->rx, 0, s->st.burst_gmin);
+  st->index = (uint32_t)s->n_streams;
+  st->participant = participant_for_addr(s, direction == RUP_DIR_INBOUND ? &st->src : &st->dst);
+  s->streams[s->n_streams++] = st;
+  size_t i = hash_key(ssrc, direction) & s->hash_mask;
+  while (s->hash[i]) i = (i + 1) & s->hash_mask;
+  s->hash[i] = st->index + 1;
+  *out = st;
+  return 0;
+}
+
+/* `guessed`: the codec/clock come from a heuristic, not from SDP or the RFC 3551
+ * table, so tshark would not know the clock either: the tshark-convention jitter
+ * (REFERENCE §9.3, "unknown clock -> jitter is not computed") stays off. */
+static void stream_set_codec(rup_stream *st, int codec, int pt, uint32_t clock_rate, int guessed) {
+  st->codec = codec;
+  st->media = rup_codec_media(codec);
+  if (pt >= 0) st->payload_type = pt;
+  if (clock_rate == 0) clock_rate = rup__codec_clock_rate(codec);
+  if (clock_rate && clock_rate != st->rx.clock_rate) rup__rx_set_clock_rate(&st->rx, clock_rate);
+  rup__rx_set_ws_clock_rate(&st->rx, guessed ? 0 : clock_rate);
+}
+
+static void emit_stream_added(rup_session *s, const rup_stream *st) {
+  rup_event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.type = RUP_EVENT_STREAM_ADDED;
+  ev.time_us = s->now_us;
+  ev.u.stream.ssrc = st->ssrc;
+  ev.u.stream.direction = st->direction;
+  ev.u.stream.index = st->index;
+  ev.u.stream.codec = st->codec;
+  ev.u.stream.media = st->media;
+  rup__session_emit(s, &ev);
+}
+
+/* ---- events ---- */
+
+void rup__session_emit(rup_session *s, const rup_event *ev) {
+  if (s->queue) {
+    if (s->q_len == s->st.max_queued_events) {
+      s->counters.events_dropped++;
+    } else {
+      s->queue[(s->q_head + s->q_len) % s->st.max_queued_events] = *ev;
+      s->q_len++;
+    }
+  }
+  int (*fn)(rup_session *, const rup_event *, void *) = NULL;
+  switch (ev->type) {
+    case RUP_EVENT_STREAM_ADDED: fn = s->cb.on_stream_added; break;
+    default: break;
+  }
+  if (fn) {
+    s->in_callback = 1;
+    int rv = fn(s, ev, s->user_data);
+    s->in_callback = 0;
+    if (rv != 0) s->callback_failed = 1;
+  }
+}
+
+int rup_session_poll_event(rup_session *s, const rup_event **ev) {
+  if (!s || !ev) return RUP_ERR_INVALID_ARGUMENT;
+  if (s->q_len == 0) {
+    *ev = NULL;
+    return 0;
+  }
+  s->polled = s->queue[s->q_head];
+  s->q_head = (s->q_head + 1) % s->st.max_queued_events;
+  s->q_len--;
+  *ev = &s->polled;
+  return 1;
+}
+
+/* ---- entry checks shared by every mutating call ---- */
+
+static int enter(rup_session *s, int64_t now_us) {
+  if (s->fatal) return RUP_ERR_INVALID_STATE;
+  if (s->in_callback) return RUP_ERR_INVALID_STATE;
+  if (s->have_time && now_us < s->now_us) {
+    s->counters.time_regressions++;
+    return RUP_ERR_TIME_REGRESSION;
+  }
+  s->now_us = now_us;
+  s->have_time = 1;
+  s->callback_failed = 0;
+  return 0;
+}
+
+static int leave(rup_session *s, int rv) {
+  if (rup_err_is_fatal(rv)) s->fatal = 1;
+  if (rv == 0 && s->callback_failed) rv = RUP_ERR_CALLBACK_FAILURE;
+  return rv;
+}
+
+/* RFC 3550 A.3: close reporting intervals that have elapsed. */
+static void roll_intervals(rup_stream *st, int64_t now_us, int64_t interval_us) {
+  if (st->rx.received == 0) return;
+  if (now_us - st->interval_start_us >= interval_us) {
+    rup__rx_close_interval(&st->rx);
+    st->interval_start_us = now_us;
+  }
+}
+
+/* ---- public calls ---- */
+
+int rup_session_map_extension(rup_session *s, int id, const char *uri) {
+  if (!s || !uri || id < 1 || id > 255) return RUP_ERR_INVALID_ARGUMENT;
+  if (s->in_callback) return RUP_ERR_INVALID_STATE;
+  int kind = rup__ext_uri_from_string(uri, strlen(uri));
+  if (kind == RUP_EXT_AUDIO_LEVEL) s->ext_audio_level_id = (uint8_t)id;
+  return 0;
+}
+
+int rup__session_describe(rup_session *s, uint32_t ssrc, int codec, int payload_type,
+                          uint32_t clock_rate, int direction, int guessed) {
+  if (!s) return RUP_ERR_INVALID_ARGUMENT;
+  if (direction != RUP_DIR_INBOUND && direction != RUP_DIR_OUTBOUND) return RUP_ERR_INVALID_ARGUMENT;
+  if (codec < 0 || codec > RUP_CODEC_TELEPHONE_EVENT || payload_type < 0 || payload_type > 127)
+    return RUP_ERR_INVALID_ARGUMENT;
+  if (clock_rate > 1000000) return RUP_ERR_INVALID_ARGUMENT;
+  if (s->fatal || s->in_callback) return RUP_ERR_INVALID_STATE;
+  s->callback_failed = 0;
+  rup_stream *st = rup__session_find(s, ssrc, direction);
+  int created = 0;
+  if (!st) {
+    int rv = stream_create(s, ssrc, direction, NULL, NULL, &st);
+    if (rv < 0) return leave(s, rv);
+    created = 1;
+  }
+  stream_set_codec(st, codec, payload_type, clock_rate, guessed);
+  if (created) emit_stream_added(s, st);
+  return leave(s, 0);
+}
+
+int rup_session_describe_stream(rup_session *s, uint32_t ssrc, int codec, int payload_type,
+                                uint32_t clock_rate, int direction) {
+  return rup__session_describe(s, ssrc, codec, payload_type, clock_rate, direction, 0);
+}
+
+static int push_rtp(rup_session *s, const uint8_t *buf, size_t len, int direction,
+                    const rup_endpoint *src, const rup_endpoint *dst) {
+  rup_rtp rtp;
+  if (rup__rtp_parse(&rtp, buf, len) < 0) {
+    s->counters.malformed++;
+    return RUP_ERR_MALFORMED;
+  }
+  s->counters.rtp++;
+  rup_stream *st = rup__session_find(s, rtp.ssrc, direction);
+  int created = 0;
+  if (!st) {
+    int rv = stream_create(s, rtp.ssrc, direction, src, dst, &st);
+    if (rv < 0) return rv;
+    int codec = rup__codec_from_static_pt(rtp.payload_type);
+    if (codec != RUP_CODEC_UNKNOWN) stream_set_codec(st, codec, rtp.payload_type, 0, 0);
+    created = 1;
+  } else if (st->src.family == 0 && src) {
+    st->src = *src; /* described before its first packet */
+    if (dst) st->dst = *dst;
+  }
+  st->payload_type = rtp.payload_type;
+  if (st->rx.packets == 0) st->interval_start_us = s->now_us;
+  rup__rx_update(&st->rx, rtp.seq, rtp.ts, s->now_us, rtp.payload_len, rtp.marker,
+                 rtp.payload_type);
+  if (s->ext_audio_level_id) {
+    rup_rtp_ext_elem e;
+    int voice, level;
+    if (rup__rtp_ext_find(&rtp, s->ext_audio_level_id, &e) == 1 &&
+        rup__ext_audio_level(&e, &voice, &level) == 0) {
+      st->voice_activity = voice;
+      st->audio_level_dbov = level;
+    }
+  }
+  roll_intervals(st, s->now_us, s->st.report_interval_us);
+  if (created) emit_stream_added(s, st);
+  return 0;
+}
+
+int rup_session_push_udp(rup_session *s, const uint8_t *buf, size_t len, int direction,
+                         int64_t arrival_us, const rup_endpoint *src, const rup_endpoint *dst) {
+  if (!s || (!buf && len)) return RUP_ERR_INVALID_ARGUMENT;
+  if (direction != RUP_DIR_INBOUND && direction != RUP_DIR_OUTBOUND) return RUP_ERR_INVALID_ARGUMENT;
+  int rv = enter(s, arrival_us);
+  if (rv < 0) return rv;
+  s->counters.packets++;
+  const uint8_t *inner;
+  size_t inner_len;
+  int kind = rup__wire_classify(buf, len);
+  if (kind == RUP_WIRE_TURN_CHANNEL) {
+    if (rup__wire_unwrap_turn(buf, len, &inner, &inner_len) < 0) {
+      s->counters.malformed++;
+      return leave(s, RUP_ERR_MALFORMED);
+    }
+    s->counters.turn_channel++;
+    buf = inner;
+    len = inner_len;
+    kind = rup__wire_classify(buf, len);
+  }
+  switch (kind) {
+    case RUP_WIRE_RTP: rv = push_rtp(s, buf, len, direction, src, dst); break;
+    case RUP_WIRE_RTCP: rv = rup__session_rtcp(s, buf, len, direction); break;
+    case RUP_WIRE_STUN: s->counters.stun++; break;
+    case RUP_WIRE_DTLS: s->counters.dtls++; break;
+    default: s->counters.unknown++; break;
+  }
+  return leave(s, rv);
+}
+
+int rup_session_push_packet(rup_session *s, const uint8_t *buf, size_t len, int direction,
+                            int64_t arrival_us) {
+  return rup_session_push_udp(s, buf, len, direction, arrival_us, NULL, NULL);
+}
+
+int64_t rup_session_next_deadline(const rup_session *s) {
+  if (!s) return INT64_MAX;
+  int64_t next = INT64_MAX;
+  for (size_t i = 0; i < s->n_streams; i++) {
+    const rup_stream *st = s->streams[i];
+    if (st->rx.received == 0) continue;
+    int64_t d = st->interval_start_us + s->st.report_interval_us;
+    if (d < next) next = d;
+  }
+  return next;
+}
+
+int rup_session_advance(rup_session *s, int64_t now_us) {
+  if (!s) return RUP_ERR_INVALID_ARGUMENT;
+  int rv = enter(s, now_us);
+  if (rv < 0) return rv;
+  for (size_t i = 0; i < s->n_streams; i++)
+    roll_intervals(s->streams[i], now_us, s->st.report_interval_us);
+  return leave(s, 0);
+}
+
+size_t rup_session_get_stream_count(const rup_session *s) { return s ? s->n_streams : 0; }
+
+int rup_session_find_stream(const rup_session *s, uint32_t ssrc, int direction, size_t *index) {
+  if (!s || !index) return RUP_ERR_INVALID_ARGUMENT;
+  const rup_stream *st = rup__session_find(s, ssrc, direction & 1);
+  if (!st || (direction != RUP_DIR_INBOUND && direction != RUP_DIR_OUTBOUND)) return RUP_ERR_NOT_FOUND;
+  *index = st->index;
+  return 0;
+}
+
+static double ts_to_ms(double ts_units, uint32_t clock_rate) {
+  return clock_rate ? ts_units * 1000.0 / clock_rate : 0.0;
+}
+
+int rup_session_get_stream_stats_versioned(const rup_session *s, size_t index, int version,
+                                           rup_stream_stats *out) {
+  if (!s || !out) return RUP_ERR_INVALID_ARGUMENT;
+  if (version < 1 || (size_t)version >= RUP_ARRAY_LEN(stats_size)) return RUP_ERR_VERSION;
+  if (index >= s->n_streams) return RUP_ERR_NOT_FOUND;
+  const rup_stream *st = s->streams[index];
+  const rup_rx *rx = &st->rx;
+  rup_stream_stats o;
+  memset(&o, 0, sizeof o);
+  o.version = (uint32_t)version;
+  o.ssrc = st->ssrc;
+  o.direction = st->direction;
+  o.media = st->media;
+  o.codec = st->codec;
+  o.payload_type = st->payload_type;
+  o.clock_rate = rx->clock_rate;
+  o.participant = st->participant;
+  o.src = st->src;
+  o.dst = st->dst;
+  o.first_arrival_us = rx->first_arrival_us;
+  o.last_arrival_us = rx->last_pkt_arrival_us;
+  o.packets = rx->packets;
+  o.bytes = rx->bytes;
+  o.received = rx->received;
+  o.expected = rup__rx_expected(rx);
+  o.lost = rup__rx_lost(rx);
+  o.duplicates = rx->duplicates;
+  o.reordered = rx->reordered;
+  o.probation_dropped = rx->probation_dropped;
+  o.restarts = rx->restarts;
+  o.fraction_lost = rx->fraction_lost;
+  o.extended_max_seq = rup__rx_extended_max(rx);
+  o.jitter_ts = (uint32_t)rx->jitter; /* RFC 3550 A.8: the report value is (u_int32) jitter */
+  o.jitter_ms = ts_to_ms(rx->jitter, rx->clock_rate);
+  o.jitter_ms_max = ts_to_ms(rx->jitter_max, rx->clock_rate);
+  o.jitter_ms_mean = rx->jitter_n ? ts_to_ms(rx->jitter_sum / (double)rx->jitter_n, rx->clock_rate) : 0.0;
+  o.max_gap_ms = (double)rx->max_gap_us / 1000.0;
+  double ms_per_pkt = 0.0;
+  if (rx->received > 1 && rx->last_pkt_arrival_us > rx->first_arrival_us && o.expected > 1)
+    ms_per_pkt = (double)(rx->last_pkt_arrival_us - rx->first_arrival_us) / 1000.0 / (double)(o.expected - 1);
+  rup__burst_result(&rx->burst, ms_per_pkt, &o.burst_density, &o.gap_density, &o.burst_duration_ms,
+                    &o.gap_duration_ms);
+  int64_t span = rx->last_pkt_arrival_us - rx->first_arrival_us;
+  o.bitrate_bps = span > 0 ? (double)rx->bytes * 8.0 * 1e6 / (double)span : 0.0;
+  o.has_rtt = st->has_rtt;
+  o.rtt_ms = st->has_rtt ? (double)st->rtt_us / 1000.0 : 0.0;
+  o.has_remote_report = st->has_remote_report;
+  o.remote_fraction_lost = st->remote.fraction_lost;
+  o.remote_cumulative_lost = st->remote.cumulative_lost;
+  o.remote_jitter_ms = ts_to_ms((double)st->remote.jitter, rx->clock_rate);
+  o.sr_count = st->sr_count;
+  o.sender_packet_count = st->sender_packet_count;
+  o.sender_octet_count = st->sender_octet_count;
+  o.nack_count = st->nack_count;
+  o.pli_count = st->pli_count;
+  o.fir_count = st->fir_count;
+  o.bye = st->bye;
+  o.audio_level_dbov = st->audio_level_dbov;
+  o.voice_activity = st->voice_activity;
+  rup_ws_result w;
+  rup__ws_result(&rx->ws, rx->clock_rate, &w);
+  o.ws_valid = rx->ws.packets > 0;
+  o.ws_expected = w.expected;
+  o.ws_lost = w.lost;
+  o.ws_min_delta_ms = w.min_delta_ms;
+  o.ws_mean_delta_ms = w.mean_delta_ms;
+  o.ws_max_delta_ms = w.max_delta_ms;
+  o.ws_has_jitter = w.has_jitter;
+  o.ws_min_jitter_ms = w.min_jitter_ms;
+  o.ws_mean_jitter_ms = w.mean_jitter_ms;
+  o.ws_max_jitter_ms = w.max_jitter_ms;
+  memcpy(out, &o, stats_size[version]);
+  return 0;
+}
+
+int rup_session_get_counters_versioned(const rup_session *s, int version, rup_session_counters *out) {
+  if (!s || !out) return RUP_ERR_INVALID_ARGUMENT;
+  if (version < 1 || (size_t)version >= RUP_ARRAY_LEN(counters_size)) return RUP_ERR_VERSION;
+  rup_session_counters c = s->counters;
+  c.version = (uint32_t)version;
+  memcpy(out, &c, counters_size[version]);
+  return 0;
+}
+
+/* ---- participants from RTCP SDES (used by rtcp.c) ---- */
+
+void rup__session_set_cname(rup_session *s, rup_stream *st, const uint8_t *cname, uint8_t len) {
+  if (len == 0) return;
+  for (size_t i = 0; i < s->n_participants; i++) {
+    rup_participant *p = &s->participants[i];
+    if (p->cname_len == len && memcmp(p->cname, cname, len) == 0) {
+      st->participant = (uint32_t)i;
+      return;
+    }
+  }
+  rup_participant *cur = &s->participants[st->participant];
+  if (cur->cname_len == 0) { /* the address-keyed participant takes its CNAME */
+    memcpy(cur->cname, cname, len);
+    cur->cname_len = len;
+    return;
+  }
+  if (s->n_participants >= (size_t)s->st.max_streams * 2) return; /* bounded: keep the current one */
+  rup_participant *p = &s->participants[s->n_participants];
+  memset(p, 0, sizeof *p);
+  memcpy(p->cname, cname, len);
+  p->cname_len = len;
+  st->participant = (uint32_t)s->n_participants++;
+}

@@ -1,0 +1,94 @@
+/* lib/session: the public object. Internal layout, shared by the session's .c files. */
+#ifndef RUP_SESSION_H
+#define RUP_SESSION_H
+
+#include "core/core.h"
+#include "stream/stream.h"
+#include "wire/wire.h"
+
+/* SRs remembered per stream to match a later report block's LSR (RFC 3550 §6.4.1). */
+#define RUP_SR_HISTORY 4
+/* Longest CNAME kept (RFC 3550 §6.5: SDES item length is 8 bits). */
+#define RUP_CNAME_MAX 255
+
+typedef struct rup_sr_seen {
+  uint32_t ntp_mid; /* middle 32 bits of the SR's NTP timestamp = a later LSR */
+  int64_t arrival_us;
+} rup_sr_seen;
+
+typedef struct rup_stream {
+  uint32_t ssrc;
+  int32_t direction;
+  int32_t codec;
+  int32_t media;
+  int32_t payload_type;
+  uint32_t participant;
+  uint32_t index;
+  rup_endpoint src, dst;
+  rup_rx rx;
+  int64_t interval_start_us; /* RFC 3550 A.3 reporting interval */
+  /* RTCP about / from this stream */
+  rup_sr_seen sr[RUP_SR_HISTORY];
+  unsigned sr_next;
+  uint64_t sr_count;
+  uint32_t sender_packet_count, sender_octet_count;
+  int has_rtt;
+  int64_t rtt_us;
+  int has_remote_report;
+  rup_rtcp_report_block remote;
+  uint64_t nack_count, pli_count, fir_count;
+  int bye;
+  int audio_level_dbov, voice_activity;
+} rup_stream;
+
+typedef struct rup_participant {
+  rup_endpoint addr; /* remote address when keyed by address */
+  uint8_t cname_len;
+  char cname[RUP_CNAME_MAX];
+} rup_participant;
+
+struct rup_session {
+  rup_mem mem;
+  rup_settings st;
+  rup_callbacks cb;
+  void *user_data;
+
+  rup_stream **streams; /* max_streams slots, in order of appearance */
+  size_t n_streams;
+  uint32_t *hash; /* open addressing: stream index + 1, 0 = empty */
+  size_t hash_mask;
+
+  rup_participant *participants; /* max_streams slots */
+  size_t n_participants;
+
+  uint8_t ext_audio_level_id; /* 0 = not mapped */
+
+  int64_t now_us;
+  int have_time;
+  int in_callback;
+  int fatal;
+  int callback_failed;
+
+  rup_session_counters counters;
+
+  rup_event *queue; /* ring of max_queued_events */
+  size_t q_head, q_len;
+  rup_event polled;
+};
+
+/* Look up a stream; NULL if absent. */
+rup_stream *rup__session_find(const rup_session *s, uint32_t ssrc, int direction);
+/* Either direction, preferring `direction`. */
+rup_stream *rup__session_find_any(const rup_session *s, uint32_t ssrc, int direction);
+/* Deliver an event to the callback and the queue. */
+void rup__session_emit(rup_session *s, const rup_event *ev);
+/* Give a stream's participant a CNAME (RTCP SDES), merging with a known one. */
+void rup__session_set_cname(rup_session *s, rup_stream *st, const uint8_t *cname, uint8_t len);
+/* rup_session_describe_stream(), telling whether codec and clock were guessed by a
+ * heuristic (trace discovery) rather than given by SDP. */
+int rup__session_describe(rup_session *s, uint32_t ssrc, int codec, int payload_type,
+                          uint32_t clock_rate, int direction, int guessed);
+/* Handle one RTCP compound datagram (rtcp.c). */
+int rup__session_rtcp(rup_session *s, const uint8_t *buf, size_t len, int direction);
+
+#endif

@@ -1,0 +1,144 @@
+/* Replays every capture that has tshark's `-z rtp,streams` output stored beside
+ * it (tests/data, tests/data/crafted, ../shared/data) through the public API and
+ * compares our tshark-convention numbers (the JSON "wireshark" object) with what
+ * tshark printed: packets and lost exactly, deltas within 0.01 ms, jitter within
+ * 1 % (REFERENCE.md §9). Links only the public library. */
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rupture/rupture.h"
+#include "testutil.h"
+
+typedef struct tsrow {
+  uint32_t ssrc;
+  long pkts, lost;
+  double min_d, mean_d, max_d, min_j, mean_j, max_j;
+} tsrow;
+
+/* Parse the stream rows of a stored `tshark -q -z rtp,streams` output. */
+static int parse_tshark(const char *path, tsrow *rows, int max) {
+  FILE *f = fopen(path, "r");
+  if (!f) return -1;
+  char line[1024];
+  int n = 0;
+  while (fgets(line, sizeof line, f) && n < max) {
+    char *tok[64];
+    int nt = 0;
+    for (char *p = strtok(line, " \t\r\n"); p && nt < 64; p = strtok(NULL, " \t\r\n")) tok[nt++] = p;
+    if (nt < 16 || strncmp(tok[6], "0x", 2) != 0) continue;
+    if (strcmp(tok[nt - 1], "X") == 0) nt--; /* Problems? column */
+    tsrow *r = &rows[n++];
+    r->ssrc = (uint32_t)strtoul(tok[6], NULL, 16);
+    r->max_j = atof(tok[nt - 1]);
+    r->mean_j = atof(tok[nt - 2]);
+    r->min_j = atof(tok[nt - 3]);
+    r->max_d = atof(tok[nt - 4]);
+    r->mean_d = atof(tok[nt - 5]);
+    r->min_d = atof(tok[nt - 6]);
+    r->lost = atol(tok[nt - 8]); /* "n (p%)" */
+    r->pkts = atol(tok[nt - 9]);
+  }
+  fclose(f);
+  return n;
+}
+
+static int close_ms(double ours, double theirs, double abs_tol) {
+  return fabs(ours - theirs) <= abs_tol;
+}
+/* 1 % relative, but never tighter than tshark's printed precision (3 decimals). */
+static int close_pct(double ours, double theirs) {
+  return fabs(ours - theirs) <= fmax(0.01 * fabs(theirs), 0.0015);
+}
+
+static int compared;
+
+static void check_capture(const char *cap, const char *txt) {
+  tsrow rows[32];
+  int n = parse_tshark(txt, rows, 32);
+  assert_true(n >= 0);
+  rup_trace *t;
+  assert_int_equal(rup_trace_open(&t, cap, NULL), 0);
+  rup_session *s;
+  assert_int_equal(rup_session_new(&s, NULL, NULL, NULL, NULL), 0);
+  assert_int_equal(rup_replay(s, t, NULL), 0);
+  for (int i = 0; i < n; i++) {
+    const tsrow *r = &rows[i];
+    rup_stream_stats st;
+    int found = 0;
+    for (size_t k = 0; k < rup_session_get_stream_count(s); k++) {
+      assert_int_equal(rup_session_get_stream_stats(s, k, &st), 0);
+      if (st.ssrc == r->ssrc) {
+        found = 1;
+        break;
+      }
+    }
+    if (!found) fail_msg("%s: SSRC 0x%08X from tshark not found", cap, r->ssrc);
+    if ((long)st.packets != r->pkts || st.ws_lost != r->lost)
+      fail_msg("%s 0x%08X: packets %llu/%ld lost %lld/%ld (ours/tshark)", cap, r->ssrc,
+               (unsigned long long)st.packets, r->pkts, (long long)st.ws_lost, r->lost);
+    if (r->pkts > 1 && (!close_ms(st.ws_max_delta_ms, r->max_d, 0.01) ||
+                        !close_ms(st.ws_min_delta_ms, r->min_d, 0.01) ||
+                        !close_ms(st.ws_mean_delta_ms, r->mean_d, 0.01)))
+      fail_msg("%s 0x%08X: delta min/mean/max %.3f/%.3f/%.3f vs tshark %.3f/%.3f/%.3f", cap, r->ssrc,
+               st.ws_min_delta_ms, st.ws_mean_delta_ms, st.ws_max_delta_ms, r->min_d, r->mean_d, r->max_d);
+    if (r->min_j < 0) { /* tshark knew no clock rate: -1.000 */
+      if (st.ws_has_jitter) fail_msg("%s 0x%08X: we computed tshark jitter without a clock", cap, r->ssrc);
+    } else if (!st.ws_has_jitter || !close_pct(st.ws_mean_jitter_ms, r->mean_j) ||
+               !close_pct(st.ws_max_jitter_ms, r->max_j) || !close_pct(st.ws_min_jitter_ms, r->min_j)) {
+      fail_msg("%s 0x%08X: jitter min/mean/max %.4f/%.4f/%.4f vs tshark %.3f/%.3f/%.3f", cap, r->ssrc,
+               st.ws_min_jitter_ms, st.ws_mean_jitter_ms, st.ws_max_jitter_ms, r->min_j, r->mean_j, r->max_j);
+    }
+    compared++;
+  }
+  rup_session_del(s);
+  rup_trace_del(t);
+}
+
+/* Every FILE with FILE.tshark.txt beside it in dir. */
+static int check_dir(const char *dir) {
+  DIR *d = opendir(dir);
+  if (!d) return 0;
+  int files = 0;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    const char *suffix = ".tshark.txt";
+    size_t n = strlen(e->d_name), ns = strlen(suffix);
+    if (n <= ns || strcmp(e->d_name + n - ns, suffix) != 0) continue;
+    char txt[4096], cap[4096];
+    snprintf(txt, sizeof txt, "%s/%s", dir, e->d_name);
+    snprintf(cap, sizeof cap, "%s/%.*s", dir, (int)(n - ns), e->d_name);
+    check_capture(cap, txt);
+    files++;
+  }
+  closedir(d);
+  return files;
+}
+
+static void test_bundled_captures_match_tshark(void **state) {
+  (void)state;
+  compared = 0;
+  int files = check_dir(rt_data(""));
+  files += check_dir(rt_data("crafted"));
+  assert_true(files >= 20);
+  assert_true(compared >= files);
+}
+
+static void test_shared_captures_match_tshark(void **state) {
+  (void)state;
+  const char *dir = rt_shared("");
+  if (!dir) skip();
+  compared = 0;
+  assert_int_equal(check_dir(dir), 3);
+  assert_int_equal(compared, 4);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_bundled_captures_match_tshark),
+      cmocka_unit_test(test_shared_captures_match_tshark),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

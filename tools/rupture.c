@@ -1,0 +1,191 @@
+/* rupture: command-line front end of librupture. Uses only the public API. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rupture/rupture.h"
+
+/* Exit codes (documented in `rupture --help` and docs/cli.md). */
+enum {
+  EXIT_OK = 0,
+  EXIT_USAGE = 1,
+  EXIT_IO = 2,        /* missing or unreadable file */
+  EXIT_FORMAT = 3,    /* not pcap / pcapng (or gzip of them) */
+  EXIT_TRUNCATED = 4, /* file ends mid-record: results so far are printed */
+  EXIT_NO_RTP = 5,    /* readable capture without any RTP */
+  EXIT_INTERNAL = 6   /* out of memory or internal error */
+};
+
+#define MAX_LOCAL 16
+
+static void usage(FILE *fp) {
+  fputs("usage: rupture replay FILE [--json] [--local ADDR]...\n"
+        "       rupture --version | --help\n"
+        "\n"
+        "replay   read a pcap / pcapng capture (optionally .gz), discover its RTP/RTCP\n"
+        "         streams and replay them through a session at capture time.\n"
+        "  --json        print the JSON document (docs/json.md) instead of the table\n"
+        "  --local ADDR  packets sent from ADDR (IP, or IP:port) are outbound; repeatable\n"
+        "\n"
+        "exit codes: 0 ok, 1 usage, 2 cannot read the file, 3 unknown format,\n"
+        "            4 truncated capture (results up to the damage are printed),\n"
+        "            5 no RTP in the capture, 6 internal error\n",
+        fp);
+}
+
+typedef struct progress {
+  int enabled;
+  int last_pct;
+} progress;
+
+static int on_progress(uint64_t done, uint64_t total, void *ud) {
+  progress *p = ud;
+  if (!p->enabled || total == 0) return 0;
+  int pct = (int)(done * 100 / total);
+  if (pct > 100) pct = 100;
+  if (pct == p->last_pct) return 0;
+  p->last_pct = pct;
+  int bar = pct / 4;
+  fprintf(stderr, "\r[%.*s%*s] %3d%%", bar, "#########################", 25 - bar, "", pct);
+  fflush(stderr);
+  return 0;
+}
+
+static void print_table(const rup_session *s, const rup_trace_info *ti) {
+  size_t n = rup_session_get_stream_count(s);
+  printf("%-10s %-8s %-7s %-22s %-22s %8s %7s %7s %9s %10s %10s %9s\n", "SSRC", "dir", "codec",
+         "src", "dst", "packets", "lost", "loss%", "dup/reord", "jitter_ms", "max_jit", "max_gap");
+  for (size_t i = 0; i < n; i++) {
+    rup_stream_stats st;
+    if (rup_session_get_stream_stats(s, i, &st) != 0) continue;
+    char src[64], dst[64], jit[16], jmax[16], dr[24];
+    rup_endpoint_format(&st.src, src, sizeof src);
+    rup_endpoint_format(&st.dst, dst, sizeof dst);
+    if (st.clock_rate) {
+      snprintf(jit, sizeof jit, "%.3f", st.jitter_ms);
+      snprintf(jmax, sizeof jmax, "%.3f", st.jitter_ms_max);
+    } else {
+      snprintf(jit, sizeof jit, "-");
+      snprintf(jmax, sizeof jmax, "-");
+    }
+    snprintf(dr, sizeof dr, "%llu/%llu", (unsigned long long)st.duplicates,
+             (unsigned long long)st.reordered);
+    double pct = st.expected ? 100.0 * (double)st.lost / (double)st.expected : 0.0;
+    printf("0x%08X %-8s %-7s %-22s %-22s %8llu %7lld %6.2f%% %9s %10s %10s %9.1f\n", st.ssrc,
+           st.direction == RUP_DIR_OUTBOUND ? "out" : "in", rup_codec_name(st.codec), src, dst,
+           (unsigned long long)st.packets, (long long)st.lost, pct, dr, jit, jmax, st.max_gap_ms);
+  }
+  printf("%llu records, %llu UDP, %zu streams\n", (unsigned long long)ti->records,
+         (unsigned long long)ti->udp, n);
+}
+
+static int cmd_replay(int argc, char **argv) {
+  const char *path = NULL;
+  int json = 0;
+  rup_endpoint local[MAX_LOCAL];
+  size_t nlocal = 0;
+  for (int i = 0; i < argc; i++) {
+    if (strcmp(argv[i], "--json") == 0) {
+      json = 1;
+    } else if (strcmp(argv[i], "--local") == 0 && i + 1 < argc) {
+      if (nlocal == MAX_LOCAL || rup_endpoint_parse(&local[nlocal], argv[++i]) != 0) {
+        fprintf(stderr, "rupture: bad --local address '%s'\n", argv[i]);
+        return EXIT_USAGE;
+      }
+      nlocal++;
+    } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+      usage(stdout);
+      return EXIT_OK;
+    } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+      fprintf(stderr, "rupture: unknown option '%s'\n", argv[i]);
+      return EXIT_USAGE;
+    } else if (!path) {
+      path = argv[i];
+    } else {
+      fprintf(stderr, "rupture: one capture file at a time\n");
+      return EXIT_USAGE;
+    }
+  }
+  if (!path) {
+    usage(stderr);
+    return EXIT_USAGE;
+  }
+
+  rup_trace *t;
+  int rv = rup_trace_open(&t, path, NULL);
+  if (rv < 0) {
+    fprintf(stderr, "rupture: %s: %s%s%s\n", path, rup_strerror(rv), rv == RUP_ERR_IO ? ": " : "",
+            rv == RUP_ERR_IO ? strerror(errno) : "");
+    return rv == RUP_ERR_IO ? EXIT_IO : rv == RUP_ERR_FORMAT ? EXIT_FORMAT
+           : rv == RUP_ERR_TRUNCATED ? EXIT_TRUNCATED : EXIT_INTERNAL;
+  }
+  rup_session *s;
+  rv = rup_session_new(&s, NULL, NULL, NULL, NULL);
+  if (rv < 0) {
+    fprintf(stderr, "rupture: %s\n", rup_strerror(rv));
+    rup_trace_del(t);
+    return EXIT_INTERNAL;
+  }
+  rup_trace_info ti;
+  rup_trace_get_info(t, &ti);
+  progress pr = {isatty(STDERR_FILENO) && ti.file_size > (64u << 20), -1};
+  rup_replay_options opt;
+  memset(&opt, 0, sizeof opt);
+  opt.version = RUP_REPLAY_OPTIONS_VERSION;
+  opt.local = local;
+  opt.local_count = nlocal;
+  opt.on_progress = on_progress;
+  opt.user_data = &pr;
+  rv = rup_replay(s, t, &opt);
+  if (pr.enabled) fputs("\r\033[K", stderr);
+  rup_trace_get_info(t, &ti);
+
+  int code = EXIT_OK;
+  if (rv == RUP_ERR_TRUNCATED || rv == RUP_ERR_MALFORMED) {
+    fprintf(stderr, "rupture: %s: %s after %llu records (byte %llu); results up to there follow\n",
+            path, rup_strerror(rv), (unsigned long long)ti.records,
+            (unsigned long long)ti.bytes_read);
+    code = EXIT_TRUNCATED;
+  } else if (rv < 0) {
+    fprintf(stderr, "rupture: %s: %s\n", path, rup_strerror(rv));
+    code = rv == RUP_ERR_IO ? EXIT_IO : EXIT_INTERNAL;
+  }
+  rup_session_counters c;
+  rup_session_get_counters(s, &c);
+  if (code == EXIT_OK && c.rtp == 0) {
+    fprintf(stderr, "rupture: %s: no RTP packets in %llu records\n", path,
+            (unsigned long long)ti.records);
+    code = EXIT_NO_RTP;
+  }
+  if (code == EXIT_OK || code == EXIT_TRUNCATED || code == EXIT_NO_RTP) {
+    if (json) {
+      if (rup_report_write_json(s, t, path, stdout) < 0) code = EXIT_IO;
+    } else {
+      print_table(s, &ti);
+    }
+  }
+  rup_session_del(s);
+  rup_trace_del(t);
+  return code;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return EXIT_USAGE;
+  }
+  if (strcmp(argv[1], "--version") == 0) {
+    printf("rupture %s\n", rup_version_string());
+    return EXIT_OK;
+  }
+  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+    usage(stdout);
+    return EXIT_OK;
+  }
+  if (strcmp(argv[1], "replay") == 0) return cmd_replay(argc - 2, argv + 2);
+  fprintf(stderr, "rupture: unknown command '%s'\n", argv[1]);
+  usage(stderr);
+  return EXIT_USAGE;
+}
