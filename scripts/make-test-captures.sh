@@ -109,9 +109,9 @@ capture() {
     # rtpbin pipelines occasionally never reach EOS after the last packet was
     # sent; the timeout (well after the media duration) ends such a run.
     local rc=0
-    GST_DEBUG=netsim:5 timeout -k 3 20 gst-launch-1.0 -q "$@" >"$TMP/gst.out" 2>"$TMP/gst.log" || rc=$?
+    GST_DEBUG=netsim:5 timeout -k 3 12 gst-launch-1.0 -q "$@" >"$TMP/gst.out" 2>"$TMP/gst.log" || rc=$?
     if [[ $rc -eq 124 || $rc -eq 137 ]]; then
-        log "warning: gst-launch did not reach EOS within 20 s, stopped it"
+        log "warning: gst-launch did not reach EOS within 12 s, stopped it"
     elif [[ $rc -ne 0 ]]; then
         cat "$TMP/gst.log" >&2; die "gst-launch failed (rc=$rc) for $out"
     fi
@@ -288,6 +288,13 @@ capture "$TMP/av_call.pcap" micro 'udp portrange 5004-5007' -- \
     rtpvp8pay pt=96 mtu=300 ssrc=0x1A2B3C22 seqnum-offset=7000 timestamp-offset=500000 ! rb.send_rtp_sink_1 \
     rb.send_rtp_src_1 ! udpsink host=127.0.0.1 port=5006 bind-port=40006 \
     rb.send_rtcp_src_1 ! udpsink host=127.0.0.1 port=5007 bind-port=40007 sync=false async=false
+# if rtpbin hung at EOS it kept sending RTCP RRs until the timeout: keep only
+# the frames up to 0.25 s after the last RTP packet (this keeps a BYE, if any)
+last=$(tshark -r "$TMP/av_call.pcap" -d udp.port==5004,rtp -d udp.port==5006,rtp -Y rtp \
+       -T fields -e frame.time_relative 2>/dev/null | tail -n1)
+tshark -r "$TMP/av_call.pcap" -Y "frame.time_relative <= $(awk -v l="$last" 'BEGIN { printf "%.6f", l + 0.25 }')" \
+    -F pcap -w "$TMP/av_call.trim.pcap" 2>/dev/null
+mv "$TMP/av_call.trim.pcap" "$TMP/av_call.pcap"
 while read -r _ _ _ npk _; do
     [[ $npk -ge 150 ]] || die "av_call: a stream has only $npk packets"
 done < <(rtp_stats "$TMP/av_call.pcap")
@@ -377,7 +384,7 @@ Common pieces (see the script for the exact argument lists):
 | `opus_loss_reorder.pcap` | sine, 5 s `! opusenc ! rtpopuspay pt=111 ssrc=0x1A2B3C04 ... ! netsim drop-probability=0.05 delay-probability=0.05 min-delay=30 max-delay=80 ! udpsink ... sync=false` | random loss and reordering (a delayed packet arrives after 1-4 of its successors). |
 | `vp8_clean.pcap` | video, num-buffers=120 (4 s) `! rtpvp8pay pt=96 mtu=300 ssrc=0x1A2B3C11 seqnum-offset=65400 timestamp-offset=1000000 ! udpsink host=127.0.0.1 port=5006 bind-port=40006` | no impairment; the **sequence number wraps** 65535 -> 0. Frames are split in ~2 packets (mtu=300; keyframes, every 60 frames, in more); the marker bit is set on the last packet of each frame. |
 | `vp8_loss.pcap` | video, 4 s `! rtpvp8pay pt=96 mtu=300 ssrc=0x1A2B3C12 ... ! netsim drop-probability=0.03 delay-probability=0.03 min-delay=20 max-delay=60 ! udpsink ... sync=false` | random loss, maybe some reordering (see `ooo`). |
-| `av_call.pcapng` | `rtpbin name=rb rtp-profile=avpf`; sine 4 s `! opusenc ! rtpopuspay pt=111 ssrc=0x1A2B3C21 ! rb.send_rtp_sink_0`, `rb.send_rtp_src_0 ! udpsink port=5004`, `rb.send_rtcp_src_0 ! udpsink port=5005`; video 4 s `! rtpvp8pay pt=96 mtu=300 ssrc=0x1A2B3C22 ! rb.send_rtp_sink_1`, `rb.send_rtp_src_1 ! udpsink port=5006`, `rb.send_rtcp_src_1 ! udpsink port=5007` | captured as pcap (`udp portrange 5004-5007`), converted with `editcap -F pcapng`. Contains RTCP SR+SDES compound packets on 5005/5007 (non-muxed, port+1). |
+| `av_call.pcapng` | `rtpbin name=rb rtp-profile=avpf`; sine 4 s `! opusenc ! rtpopuspay pt=111 ssrc=0x1A2B3C21 ! rb.send_rtp_sink_0`, `rb.send_rtp_src_0 ! udpsink port=5004`, `rb.send_rtcp_src_0 ! udpsink port=5005`; video 4 s `! rtpvp8pay pt=96 mtu=300 ssrc=0x1A2B3C22 ! rb.send_rtp_sink_1`, `rb.send_rtp_src_1 ! udpsink port=5006`, `rb.send_rtcp_src_1 ! udpsink port=5007` | captured as pcap (`udp portrange 5004-5007`), cut 0.25 s after the last RTP packet (rtpbin sometimes hangs at EOS and keeps sending RRs), converted with `editcap -F pcapng`. Contains RTCP SR+SDES compound packets on 5005/5007 (non-muxed, port+1). |
 | `av_call.pcap.gz` | `gzip -9 -n` of the same pcap | tshark/libpcap-style readers must transparently gunzip. |
 
 ## Measured numbers (committed files)

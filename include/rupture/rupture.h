@@ -248,6 +248,11 @@ typedef struct rup_settings {
   uint32_t max_queued_events;  /**< Poll-queue capacity; 0 disables the queue (default 0). Events past it are dropped and counted. @since 0.1 */
   uint32_t burst_gmin;         /**< RFC 3611 §4.7.2 Gmin for burst/gap metrics (default 16). @since 0.1 */
   int64_t report_interval_us;  /**< Interval for RFC 3550 A.3 fraction lost (default 5 s). @since 0.1 */
+  int64_t stall_timeout_us;    /**< No packets on a stream this long = a stall impairment (default 1 s; audio waits longer after DTX). @since 0.1 */
+  int64_t video_reorder_wait_us; /**< How long an incomplete video frame waits for late packets (default 100 ms). @since 0.1 */
+  int64_t audio_min_delay_us;  /**< Audio jitter-buffer target floor (default 0: NetEq's base minimum). @since 0.1 */
+  int64_t audio_max_delay_us;  /**< Audio jitter-buffer target ceiling (default 2 s). @since 0.1 */
+  int32_t payload_opaque;      /**< 1 if payloads are encrypted/not inspectable: video frames from marker + timestamp only, keyframes unknown (default 0). @since 0.1 */
 } rup_settings;
 
 /**
@@ -338,6 +343,40 @@ typedef struct rup_stream_stats {
   double ws_min_jitter_ms;     /**< tshark Min Jitter (ms). */
   double ws_mean_jitter_ms;    /**< tshark Mean Jitter (ms). */
   double ws_max_jitter_ms;     /**< tshark Max Jitter (ms). */
+
+  int32_t has_playback;        /**< 1 if a playback model runs for this stream (audio or video codec known). */
+  /* video (webrtc-stats RTCInboundRtpStreamStats; libwebrtc VideoQualityObserver) */
+  uint64_t frames_received;    /**< Video frames (RTP timestamps) with at least one packet. */
+  uint64_t frames_decoded;     /**< Frames complete and decodable (shown). */
+  uint64_t frames_dropped;     /**< Frames incomplete or undecodable. */
+  uint64_t keyframes;          /**< Keyframes decoded. */
+  int32_t keyframes_known;     /**< 0 when payloads are opaque (keyframes cannot be seen). */
+  uint64_t freeze_count;       /**< freezeCount (libwebrtc rule, REFERENCE §4.1). */
+  double total_freezes_duration_s; /**< totalFreezesDuration. */
+  uint64_t pause_count;        /**< pauseCount (no packets for 5 s). */
+  double total_pauses_duration_s; /**< totalPausesDuration. */
+  double total_inter_frame_delay_s; /**< totalInterFrameDelay. */
+  double total_squared_inter_frame_delay_s2; /**< totalSquaredInterFrameDelay. */
+  uint32_t frame_width;        /**< Last known width (0 if unknown). */
+  uint32_t frame_height;       /**< Last known height. */
+  /* audio (webrtc-stats; libwebrtc NetEq StatisticsCalculator) */
+  uint64_t total_samples_received; /**< Samples played out, concealed or comfort noise. */
+  double total_samples_duration_s; /**< totalSamplesDuration. */
+  uint64_t concealed_samples;  /**< concealedSamples. */
+  uint64_t silent_concealed_samples; /**< silentConcealedSamples. */
+  uint64_t concealment_events; /**< concealmentEvents. */
+  uint64_t inserted_samples_for_deceleration; /**< insertedSamplesForDeceleration. */
+  uint64_t removed_samples_for_acceleration;  /**< removedSamplesForAcceleration. */
+  double jitter_buffer_delay_s; /**< jitterBufferDelay. */
+  double jitter_buffer_target_delay_s; /**< jitterBufferTargetDelay. */
+  uint64_t jitter_buffer_emitted_count; /**< jitterBufferEmittedCount. */
+  uint64_t packets_discarded;  /**< packetsDiscarded (arrived after their playout time). */
+  uint64_t interruption_count; /**< interruptionCount (concealment >= 150 ms, libwebrtc). */
+  double total_interruption_duration_s; /**< totalInterruptionDuration. */
+  double dtx_duration_s;       /**< Comfort noise / sender silence (DTX), not loss. */
+  double muted_duration_s;     /**< Sender sent nothing while its RTCP kept flowing (muted). */
+  double speech_duration_s;    /**< Remote voice activity (RFC 6464 V bit, else the DTX pattern). */
+  int32_t speech_known;        /**< 1 if voice activity can be known for this stream. */
 } rup_stream_stats;
 
 /** Current version of ::rup_session_counters. */
@@ -377,8 +416,40 @@ typedef struct rup_session_counters {
 
 /** Event types. */
 typedef enum rup_event_type {
-  RUP_EVENT_STREAM_ADDED = 1 /**< A new stream entered the stream table. */
+  RUP_EVENT_STREAM_ADDED = 1, /**< A new stream entered the stream table. */
+  RUP_EVENT_IMPAIRMENT = 2    /**< A stream-level impairment began or ended. */
 } rup_event_type;
+
+/** Kinds of stream-level impairment (DESIGN.md §3). */
+typedef enum rup_impairment_kind {
+  RUP_IMPAIRMENT_INTERRUPTION = 1, /**< Audio concealment run >= 150 ms after real audio played (libwebrtc). */
+  RUP_IMPAIRMENT_FREEZE = 2,       /**< Video interval >= max(3 avg, avg + 150 ms) (libwebrtc, webrtc-stats). */
+  RUP_IMPAIRMENT_STALL = 3         /**< No packets on the stream for rup_settings::stall_timeout_us. */
+} rup_impairment_kind;
+
+/** Evidence flags of an impairment: what explains it. */
+typedef enum rup_evidence {
+  RUP_EVIDENCE_SEQ_GAP = 1,        /**< Packets missing (sequence gaps). */
+  RUP_EVIDENCE_LATE = 2,           /**< Packets arrived after their playout time. */
+  RUP_EVIDENCE_NO_PACKETS = 4,     /**< Nothing arrived at all. */
+  RUP_EVIDENCE_UNDECODABLE = 8,    /**< Frames complete but their references were lost. */
+  RUP_EVIDENCE_SENDER_PAUSED = 16  /**< The sender went quiet (no packet was lost, or its RTCP packet count stood still): retracted. */
+} rup_evidence;
+
+/** Payload of #RUP_EVENT_IMPAIRMENT. */
+typedef struct rup_impairment_event {
+  uint32_t ssrc;          /**< Stream SSRC. */
+  int32_t direction;      /**< ::rup_direction. */
+  uint32_t index;         /**< Stream index. */
+  int32_t kind;           /**< ::rup_impairment_kind. */
+  int32_t phase;          /**< 0 = begin (end_us is 0), 1 = end. */
+  uint32_t evidence;      /**< ::rup_evidence flags. */
+  int64_t start_us;       /**< When playback broke (last shown frame, first concealed sample, last packet). */
+  int64_t detected_us;    /**< When the threshold was passed. */
+  int64_t end_us;         /**< When playback recovered (end phase only). */
+  uint32_t lost_packets;  /**< Packets missing inside it. */
+  uint32_t late_packets;  /**< Packets that came too late. */
+} rup_impairment_event;
 
 /** Payload of #RUP_EVENT_STREAM_ADDED. */
 typedef struct rup_stream_event {
@@ -395,6 +466,7 @@ typedef struct rup_event {
   int64_t time_us;       /**< Session time when it happened. */
   union {
     rup_stream_event stream; /**< For #RUP_EVENT_STREAM_ADDED. */
+    rup_impairment_event impairment; /**< For #RUP_EVENT_IMPAIRMENT. */
   } u;                   /**< Payload by type. */
 } rup_event;
 
@@ -414,6 +486,7 @@ typedef struct rup_session rup_session;
 typedef struct rup_callbacks {
   uint32_t version; /**< #RUP_CALLBACKS_VERSION. */
   int (*on_stream_added)(rup_session *s, const rup_event *ev, void *user_data); /**< A stream appeared. @since 0.1 */
+  int (*on_impairment)(rup_session *s, const rup_event *ev, void *user_data);   /**< An impairment began or ended. @since 0.1 */
 } rup_callbacks;
 
 /** @} */
@@ -524,6 +597,19 @@ RUP_API int64_t rup_session_next_deadline(const rup_session *s);
  * @since 0.1
  */
 RUP_API int rup_session_advance(rup_session *s, int64_t now_us);
+
+/**
+ * @brief End of input: close every open impairment at @p now_us.
+ *
+ * Call it when the call ends (a replay calls it at the last record). Every
+ * impairment that began gets its end. Afterwards push and advance return
+ * #RUP_ERR_INVALID_STATE; statistics stay readable.
+ * @param[in] s the session.
+ * @param[in] now_us end time, µs; not smaller than any time already given.
+ * @return 0, #RUP_ERR_TIME_REGRESSION, #RUP_ERR_INVALID_STATE or #RUP_ERR_CALLBACK_FAILURE.
+ * @since 0.1
+ */
+RUP_API int rup_session_finish(rup_session *s, int64_t now_us);
 
 /**
  * @brief Take the next queued event (requires rup_settings::max_queued_events > 0).
@@ -701,7 +787,8 @@ typedef struct rup_replay_options {
  * types; else the payload structure and the RTP clock slope), describes
  * them to the session and pushes every UDP datagram with its capture time,
  * through the same public calls a live host uses. Ends with
- * rup_session_advance() at the last record's time.
+ * rup_session_finish() at the last record's time: the end of the capture is
+ * the end of the call.
  * @param[in] s the session.
  * @param[in] t an open reader, read to its end.
  * @param[in] opt options, or NULL.

@@ -14,18 +14,18 @@
 
 /* ---- impairments ---- */
 typedef enum rup_imp_kind {
-  RUP_IMP_INTERRUPTION = 1, /* audio concealment run >= 150 ms after real audio played */
-  RUP_IMP_FREEZE = 2,       /* video inter-render interval >= max(3 avg, avg + 150 ms) */
-  RUP_IMP_STALL = 3         /* no packets on the stream for longer than the stall threshold */
+  RUP_IMP_INTERRUPTION = RUP_IMPAIRMENT_INTERRUPTION, /* audio concealment run >= 150 ms after real audio played */
+  RUP_IMP_FREEZE = RUP_IMPAIRMENT_FREEZE,       /* video inter-render interval >= max(3 avg, avg + 150 ms) */
+  RUP_IMP_STALL = RUP_IMPAIRMENT_STALL         /* no packets on the stream for longer than the stall threshold */
 } rup_imp_kind;
 
 /* Evidence flags (what explains the impairment). */
 enum {
-  RUP_EVID_SEQ_GAP = 1,        /* packets missing (sequence gap) */
-  RUP_EVID_LATE = 2,           /* packets arrived after their playout time */
-  RUP_EVID_NO_PACKETS = 4,     /* nothing arrived at all */
-  RUP_EVID_UNDECODABLE = 8,    /* frames complete but their references were lost */
-  RUP_EVID_SENDER_PAUSED = 16  /* the sender's RTCP SR packet count stood still */
+  RUP_EVID_SEQ_GAP = RUP_EVIDENCE_SEQ_GAP,        /* packets missing (sequence gap) */
+  RUP_EVID_LATE = RUP_EVIDENCE_LATE,           /* packets arrived after their playout time */
+  RUP_EVID_NO_PACKETS = RUP_EVIDENCE_NO_PACKETS,     /* nothing arrived at all */
+  RUP_EVID_UNDECODABLE = RUP_EVIDENCE_UNDECODABLE,    /* frames complete but their references were lost */
+  RUP_EVID_SENDER_PAUSED = RUP_EVIDENCE_SENDER_PAUSED  /* the sender's RTCP SR packet count stood still */
 };
 
 typedef struct rup_imp {

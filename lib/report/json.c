@@ -145,12 +145,43 @@ static void write_stream(jw *w, const rup_stream_stats *st, int64_t base_us) {
   knumn(w, "mean_jitter_ms", st->ws_has_jitter, st->ws_mean_jitter_ms);
   knumn(w, "max_jitter_ms", st->ws_has_jitter, st->ws_max_jitter_ms);
   close_obj(w);
-  /* Playback fields come from lib/media; unknown (null) until it measures them. */
-  static const char *const media_fields[] = {
-      "frames", "keyframes", "freeze_count", "total_freezes_duration_s", "pause_count",
-      "total_pauses_duration_s", "concealed_s", "interruption_count",
-      "total_interruption_duration_s", "dtx_s"};
-  for (size_t i = 0; i < RUP_ARRAY_LEN(media_fields); i++) knull(w, media_fields[i]);
+  /* Playback (lib/media): video fields on video streams, audio fields on audio
+   * streams, null where they do not apply or no model ran. */
+  int video = st->has_playback && st->media == RUP_MEDIA_VIDEO;
+  int audio = st->has_playback && st->media == RUP_MEDIA_AUDIO;
+  if (video) {
+    kuint(w, "frames", st->frames_received);
+    kuint(w, "frames_decoded", st->frames_decoded);
+    kuint(w, "frames_dropped", st->frames_dropped);
+    if (st->keyframes_known)
+      kuint(w, "keyframes", st->keyframes);
+    else
+      knull(w, "keyframes");
+    kuint(w, "freeze_count", st->freeze_count);
+    knum(w, "total_freezes_duration_s", st->total_freezes_duration_s);
+    kuint(w, "pause_count", st->pause_count);
+    knum(w, "total_pauses_duration_s", st->total_pauses_duration_s);
+  } else {
+    static const char *const vf[] = {"frames", "frames_decoded", "frames_dropped", "keyframes",
+                                     "freeze_count", "total_freezes_duration_s", "pause_count",
+                                     "total_pauses_duration_s"};
+    for (size_t i = 0; i < RUP_ARRAY_LEN(vf); i++) knull(w, vf[i]);
+  }
+  if (audio) {
+    knum(w, "concealed_s", (double)st->concealed_samples / st->clock_rate);
+    kuint(w, "concealment_events", st->concealment_events);
+    kuint(w, "packets_discarded", st->packets_discarded);
+    kuint(w, "interruption_count", st->interruption_count);
+    knum(w, "total_interruption_duration_s", st->total_interruption_duration_s);
+    knum(w, "dtx_s", st->dtx_duration_s);
+    knum(w, "muted_s", st->muted_duration_s);
+    knumn(w, "speech_s", st->speech_known, st->speech_duration_s);
+  } else {
+    static const char *const af[] = {"concealed_s", "concealment_events", "packets_discarded",
+                                     "interruption_count", "total_interruption_duration_s", "dtx_s",
+                                     "muted_s", "speech_s"};
+    for (size_t i = 0; i < RUP_ARRAY_LEN(af); i++) knull(w, af[i]);
+  }
   close_obj(w);
 }
 

@@ -40,6 +40,7 @@ int rup__session_rtcp(rup_session *s, const uint8_t *buf, size_t len, int direct
           st->sr[st->sr_next].ntp_mid = rup__ntp_mid32(p.sender_info.ntp);
           st->sr[st->sr_next].arrival_us = s->now_us;
           st->sr_next = (st->sr_next + 1) % RUP_SR_HISTORY;
+          rup__playback_sender_report(s, st, p.sender_info.packet_count);
         }
         /* fall through: an SR carries report blocks too */
         /* FALLTHROUGH */
@@ -78,12 +79,18 @@ int rup__session_rtcp(rup_session *s, const uint8_t *buf, size_t len, int direct
         if (p.count == 1) { /* RFC 4585 §6.3.1 PLI */
           s->counters.rtcp_pli++;
           st = rup__session_find_any(s, p.media_ssrc, !direction);
-          if (st) st->pli_count++;
+          if (st) {
+            st->pli_count++;
+            rup__playback_keyframe_request(st);
+          }
         } else if (p.count == 4) { /* RFC 5104 §4.3.1 FIR: each FCI entry names an SSRC */
           s->counters.rtcp_fir++;
           for (unsigned i = 0; i < p.fir_count; i++) {
             st = rup__session_find_any(s, rup__rd32(p.fir_ssrcs + 8 * i), !direction);
-            if (st) st->fir_count++;
+            if (st) {
+              st->fir_count++;
+              rup__playback_keyframe_request(st);
+            }
           }
         } else {
           s->counters.rtcp_other++;

@@ -19,6 +19,10 @@ int rup_settings_default_versioned(int version, rup_settings *st) {
   d.max_queued_events = 0;
   d.burst_gmin = 16;               /* RFC 3611 §4.7.2: "A Gmin value of 16 is RECOMMENDED" */
   d.report_interval_us = 5000000;  /* a typical RTCP interval (RFC 3550 §6.2 minimum is 5 s) */
+  d.stall_timeout_us = 1000000;    /* mediasoup marks a stream inactive after 1.5 s; 1 s catches it first (REFERENCE §10) */
+  d.video_reorder_wait_us = 100000;
+  d.audio_min_delay_us = 0;        /* NetEq's base minimum delay */
+  d.audio_max_delay_us = 2000000;  /* the NetEq delay histogram's range (100 buckets of 20 ms) */
   memcpy(st, &d, settings_size[version]);
   return 0;
 }
@@ -40,7 +44,9 @@ int rup_session_new(rup_session **out, const rup_settings *st, const rup_callbac
     set.version = RUP_SETTINGS_VERSION;
   }
   if (set.max_streams == 0 || set.max_streams > 65536 || set.burst_gmin == 0 ||
-      set.burst_gmin > 255 || set.report_interval_us <= 0 || set.max_queued_events > (1u << 20))
+      set.burst_gmin > 255 || set.report_interval_us <= 0 || set.max_queued_events > (1u << 20) ||
+      set.stall_timeout_us <= 0 || set.video_reorder_wait_us < 0 || set.audio_min_delay_us < 0 ||
+      set.audio_max_delay_us < set.audio_min_delay_us)
     return RUP_ERR_INVALID_ARGUMENT;
   if (cb && (cb->version < 1 || cb->version > RUP_CALLBACKS_VERSION)) return RUP_ERR_VERSION;
   if (!mem) mem = rup_mem_default();
@@ -58,8 +64,11 @@ int rup_session_new(rup_session **out, const rup_settings *st, const rup_callbac
   s->streams = rup__calloc(mem, sizeof(*s->streams) * set.max_streams);
   s->hash = rup__calloc(mem, sizeof(*s->hash) * hcap);
   s->participants = rup__calloc(mem, sizeof(*s->participants) * set.max_streams * 2);
+  s->pending_cap = (size_t)set.max_streams * RUP_EVENTS_PER_STREAM;
+  s->pending = rup__calloc(mem, sizeof(*s->pending) * s->pending_cap);
   if (set.max_queued_events) s->queue = rup__calloc(mem, sizeof(*s->queue) * set.max_queued_events);
-  if (!s->streams || !s->hash || !s->participants || (set.max_queued_events && !s->queue)) {
+  if (!s->streams || !s->hash || !s->participants || !s->pending ||
+      (set.max_queued_events && !s->queue)) {
     rup_session_del(s);
     return RUP_ERR_NOMEM;
   }
@@ -75,6 +84,7 @@ void rup_session_del(rup_session *s) {
   rup__free(m, s->streams);
   rup__free(m, s->hash);
   rup__free(m, s->participants);
+  rup__free(m, s->pending);
   rup__free(m, s->queue);
   rup_mem mem = s->mem;
   rup__free(&mem, s);
@@ -156,6 +166,12 @@ static void stream_set_codec(rup_stream *st, int codec, int pt, uint32_t clock_r
   rup__rx_set_ws_clock_rate(&st->rx, guessed ? 0 : clock_rate);
 }
 
+static void stream_set_codec_and_model(rup_session *s, rup_stream *st, int codec, int pt,
+                                       uint32_t clock_rate, int guessed) {
+  stream_set_codec(st, codec, pt, clock_rate, guessed);
+  rup__playback_setup(s, st);
+}
+
 static void emit_stream_added(rup_session *s, const rup_stream *st) {
   rup_event ev;
   memset(&ev, 0, sizeof ev);
@@ -171,26 +187,47 @@ static void emit_stream_added(rup_session *s, const rup_stream *st) {
 
 /* ---- events ---- */
 
+/* Events are collected while a call runs and delivered when it returns, after
+ * every state change of the call is committed (STYLE.md §2.5). The buffer holds
+ * RUP_EVENTS_PER_STREAM per stream, more than one call can produce. */
 void rup__session_emit(rup_session *s, const rup_event *ev) {
-  if (s->queue) {
-    if (s->q_len == s->st.max_queued_events) {
-      s->counters.events_dropped++;
-    } else {
-      s->queue[(s->q_head + s->q_len) % s->st.max_queued_events] = *ev;
-      s->q_len++;
+  if (s->n_pending < s->pending_cap)
+    s->pending[s->n_pending++] = *ev;
+  else
+    s->counters.events_dropped++; /* not reachable by construction; counted, never unbounded */
+}
+
+static int (*callback_for(const rup_callbacks *cb, int type))(rup_session *, const rup_event *, void *) {
+  switch (type) {
+    case RUP_EVENT_STREAM_ADDED: return cb->on_stream_added;
+    case RUP_EVENT_IMPAIRMENT: return cb->on_impairment;
+    default: return NULL;
+  }
+}
+
+/* Deliver the pending events: to the poll queue, then to the callback. Every event
+ * is delivered even after a callback failed; the call then reports the failure. */
+static int deliver(rup_session *s) {
+  int failed = 0;
+  for (size_t i = 0; i < s->n_pending; i++) {
+    const rup_event *ev = &s->pending[i];
+    if (s->queue) {
+      if (s->q_len == s->st.max_queued_events) {
+        s->counters.events_dropped++;
+      } else {
+        s->queue[(s->q_head + s->q_len) % s->st.max_queued_events] = *ev;
+        s->q_len++;
+      }
+    }
+    int (*fn)(rup_session *, const rup_event *, void *) = callback_for(&s->cb, ev->type);
+    if (fn) {
+      s->in_callback = 1;
+      if (fn(s, ev, s->user_data) != 0) failed = 1;
+      s->in_callback = 0;
     }
   }
-  int (*fn)(rup_session *, const rup_event *, void *) = NULL;
-  switch (ev->type) {
-    case RUP_EVENT_STREAM_ADDED: fn = s->cb.on_stream_added; break;
-    default: break;
-  }
-  if (fn) {
-    s->in_callback = 1;
-    int rv = fn(s, ev, s->user_data);
-    s->in_callback = 0;
-    if (rv != 0) s->callback_failed = 1;
-  }
+  s->n_pending = 0;
+  return failed;
 }
 
 int rup_session_poll_event(rup_session *s, const rup_event **ev) {
@@ -209,21 +246,23 @@ int rup_session_poll_event(rup_session *s, const rup_event **ev) {
 /* ---- entry checks shared by every mutating call ---- */
 
 static int enter(rup_session *s, int64_t now_us) {
-  if (s->fatal) return RUP_ERR_INVALID_STATE;
-  if (s->in_callback) return RUP_ERR_INVALID_STATE;
+  if (s->fatal || s->in_callback || s->finished) return RUP_ERR_INVALID_STATE;
   if (s->have_time && now_us < s->now_us) {
     s->counters.time_regressions++;
     return RUP_ERR_TIME_REGRESSION;
   }
   s->now_us = now_us;
   s->have_time = 1;
-  s->callback_failed = 0;
   return 0;
 }
 
 static int leave(rup_session *s, int rv) {
-  if (rup_err_is_fatal(rv)) s->fatal = 1;
-  if (rv == 0 && s->callback_failed) rv = RUP_ERR_CALLBACK_FAILURE;
+  if (rup_err_is_fatal(rv)) {
+    s->fatal = 1;
+    s->n_pending = 0;
+    return rv;
+  }
+  if (deliver(s) && rv == 0) rv = RUP_ERR_CALLBACK_FAILURE;
   return rv;
 }
 
@@ -240,7 +279,7 @@ static void roll_intervals(rup_stream *st, int64_t now_us, int64_t interval_us) 
 
 int rup_session_map_extension(rup_session *s, int id, const char *uri) {
   if (!s || !uri || id < 1 || id > 255) return RUP_ERR_INVALID_ARGUMENT;
-  if (s->in_callback) return RUP_ERR_INVALID_STATE;
+  if (s->in_callback || s->fatal) return RUP_ERR_INVALID_STATE;
   int kind = rup__ext_uri_from_string(uri, strlen(uri));
   if (kind == RUP_EXT_AUDIO_LEVEL) s->ext_audio_level_id = (uint8_t)id;
   return 0;
@@ -253,8 +292,7 @@ int rup__session_describe(rup_session *s, uint32_t ssrc, int codec, int payload_
   if (codec < 0 || codec > RUP_CODEC_TELEPHONE_EVENT || payload_type < 0 || payload_type > 127)
     return RUP_ERR_INVALID_ARGUMENT;
   if (clock_rate > 1000000) return RUP_ERR_INVALID_ARGUMENT;
-  if (s->fatal || s->in_callback) return RUP_ERR_INVALID_STATE;
-  s->callback_failed = 0;
+  if (s->fatal || s->in_callback || s->finished) return RUP_ERR_INVALID_STATE;
   rup_stream *st = rup__session_find(s, ssrc, direction);
   int created = 0;
   if (!st) {
@@ -262,7 +300,10 @@ int rup__session_describe(rup_session *s, uint32_t ssrc, int codec, int payload_
     if (rv < 0) return leave(s, rv);
     created = 1;
   }
-  stream_set_codec(st, codec, payload_type, clock_rate, guessed);
+  if (!(guessed && st->described)) {
+    stream_set_codec_and_model(s, st, codec, payload_type, clock_rate, guessed);
+    if (!guessed) st->described = 1;
+  }
   if (created) emit_stream_added(s, st);
   return leave(s, 0);
 }
@@ -286,7 +327,7 @@ static int push_rtp(rup_session *s, const uint8_t *buf, size_t len, int directio
     int rv = stream_create(s, rtp.ssrc, direction, src, dst, &st);
     if (rv < 0) return rv;
     int codec = rup__codec_from_static_pt(rtp.payload_type);
-    if (codec != RUP_CODEC_UNKNOWN) stream_set_codec(st, codec, rtp.payload_type, 0, 0);
+    if (codec != RUP_CODEC_UNKNOWN) stream_set_codec_and_model(s, st, codec, rtp.payload_type, 0, 0);
     created = 1;
   } else if (st->src.family == 0 && src) {
     st->src = *src; /* described before its first packet */
@@ -294,8 +335,8 @@ static int push_rtp(rup_session *s, const uint8_t *buf, size_t len, int directio
   }
   st->payload_type = rtp.payload_type;
   if (st->rx.packets == 0) st->interval_start_us = s->now_us;
-  rup__rx_update(&st->rx, rtp.seq, rtp.ts, s->now_us, rtp.payload_len, rtp.marker,
-                 rtp.payload_type);
+  unsigned flags = rup__rx_update(&st->rx, rtp.seq, rtp.ts, s->now_us, rtp.payload_len,
+                                  rtp.marker, rtp.payload_type);
   if (s->ext_audio_level_id) {
     rup_rtp_ext_elem e;
     int voice, level;
@@ -307,6 +348,7 @@ static int push_rtp(rup_session *s, const uint8_t *buf, size_t len, int directio
   }
   roll_intervals(st, s->now_us, s->st.report_interval_us);
   if (created) emit_stream_added(s, st);
+  rup__playback_packet(s, st, &rtp, flags);
   return 0;
 }
 
@@ -353,6 +395,8 @@ int64_t rup_session_next_deadline(const rup_session *s) {
     if (st->rx.received == 0) continue;
     int64_t d = st->interval_start_us + s->st.report_interval_us;
     if (d < next) next = d;
+    d = rup__playback_deadline(st);
+    if (d < next) next = d;
   }
   return next;
 }
@@ -361,9 +405,35 @@ int rup_session_advance(rup_session *s, int64_t now_us) {
   if (!s) return RUP_ERR_INVALID_ARGUMENT;
   int rv = enter(s, now_us);
   if (rv < 0) return rv;
-  for (size_t i = 0; i < s->n_streams; i++)
+  for (size_t i = 0; i < s->n_streams; i++) {
     roll_intervals(s->streams[i], now_us, s->st.report_interval_us);
+    rup__playback_advance(s, s->streams[i], now_us);
+  }
   return leave(s, 0);
+}
+
+int rup_session_finish(rup_session *s, int64_t now_us) {
+  if (!s) return RUP_ERR_INVALID_ARGUMENT;
+  int rv = enter(s, now_us);
+  if (rv < 0) return rv;
+  for (size_t i = 0; i < s->n_streams; i++) {
+    roll_intervals(s->streams[i], now_us, s->st.report_interval_us);
+    rup__playback_finish(s, s->streams[i], now_us);
+  }
+  s->finished = 1;
+  return leave(s, 0);
+}
+
+int rup_session_get_stream_stats_versioned(const rup_session *s, size_t index, int version,
+                                           rup_stream_stats *out) {
+  if (!s || !out) return RUP_ERR_INVALID_ARGUMENT;
+  if (version < 1 || (size_t)version >= RUP_ARRAY_LEN(stats_size)) return RUP_ERR_VERSION;
+  if (index >= s->n_streams) return RUP_ERR_NOT_FOUND;
+  rup_stream_stats o;
+  rup__stats_fill(s->streams[index], &o);
+  o.version = (uint32_t)version;
+  memcpy(out, &o, stats_size[version]);
+  return 0;
 }
 
 size_t rup_session_get_stream_count(const rup_session *s) { return s ? s->n_streams : 0; }
@@ -373,85 +443,6 @@ int rup_session_find_stream(const rup_session *s, uint32_t ssrc, int direction, 
   const rup_stream *st = rup__session_find(s, ssrc, direction & 1);
   if (!st || (direction != RUP_DIR_INBOUND && direction != RUP_DIR_OUTBOUND)) return RUP_ERR_NOT_FOUND;
   *index = st->index;
-  return 0;
-}
-
-static double ts_to_ms(double ts_units, uint32_t clock_rate) {
-  return clock_rate ? ts_units * 1000.0 / clock_rate : 0.0;
-}
-
-int rup_session_get_stream_stats_versioned(const rup_session *s, size_t index, int version,
-                                           rup_stream_stats *out) {
-  if (!s || !out) return RUP_ERR_INVALID_ARGUMENT;
-  if (version < 1 || (size_t)version >= RUP_ARRAY_LEN(stats_size)) return RUP_ERR_VERSION;
-  if (index >= s->n_streams) return RUP_ERR_NOT_FOUND;
-  const rup_stream *st = s->streams[index];
-  const rup_rx *rx = &st->rx;
-  rup_stream_stats o;
-  memset(&o, 0, sizeof o);
-  o.version = (uint32_t)version;
-  o.ssrc = st->ssrc;
-  o.direction = st->direction;
-  o.media = st->media;
-  o.codec = st->codec;
-  o.payload_type = st->payload_type;
-  o.clock_rate = rx->clock_rate;
-  o.participant = st->participant;
-  o.src = st->src;
-  o.dst = st->dst;
-  o.first_arrival_us = rx->first_arrival_us;
-  o.last_arrival_us = rx->last_pkt_arrival_us;
-  o.packets = rx->packets;
-  o.bytes = rx->bytes;
-  o.received = rx->received;
-  o.expected = rup__rx_expected(rx);
-  o.lost = rup__rx_lost(rx);
-  o.duplicates = rx->duplicates;
-  o.reordered = rx->reordered;
-  o.probation_dropped = rx->probation_dropped;
-  o.restarts = rx->restarts;
-  o.fraction_lost = rx->fraction_lost;
-  o.extended_max_seq = rup__rx_extended_max(rx);
-  o.jitter_ts = (uint32_t)rx->jitter; /* RFC 3550 A.8: the report value is (u_int32) jitter */
-  o.jitter_ms = ts_to_ms(rx->jitter, rx->clock_rate);
-  o.jitter_ms_max = ts_to_ms(rx->jitter_max, rx->clock_rate);
-  o.jitter_ms_mean = rx->jitter_n ? ts_to_ms(rx->jitter_sum / (double)rx->jitter_n, rx->clock_rate) : 0.0;
-  o.max_gap_ms = (double)rx->max_gap_us / 1000.0;
-  double ms_per_pkt = 0.0;
-  if (rx->received > 1 && rx->last_pkt_arrival_us > rx->first_arrival_us && o.expected > 1)
-    ms_per_pkt = (double)(rx->last_pkt_arrival_us - rx->first_arrival_us) / 1000.0 / (double)(o.expected - 1);
-  rup__burst_result(&rx->burst, ms_per_pkt, &o.burst_density, &o.gap_density, &o.burst_duration_ms,
-                    &o.gap_duration_ms);
-  int64_t span = rx->last_pkt_arrival_us - rx->first_arrival_us;
-  o.bitrate_bps = span > 0 ? (double)rx->bytes * 8.0 * 1e6 / (double)span : 0.0;
-  o.has_rtt = st->has_rtt;
-  o.rtt_ms = st->has_rtt ? (double)st->rtt_us / 1000.0 : 0.0;
-  o.has_remote_report = st->has_remote_report;
-  o.remote_fraction_lost = st->remote.fraction_lost;
-  o.remote_cumulative_lost = st->remote.cumulative_lost;
-  o.remote_jitter_ms = ts_to_ms((double)st->remote.jitter, rx->clock_rate);
-  o.sr_count = st->sr_count;
-  o.sender_packet_count = st->sender_packet_count;
-  o.sender_octet_count = st->sender_octet_count;
-  o.nack_count = st->nack_count;
-  o.pli_count = st->pli_count;
-  o.fir_count = st->fir_count;
-  o.bye = st->bye;
-  o.audio_level_dbov = st->audio_level_dbov;
-  o.voice_activity = st->voice_activity;
-  rup_ws_result w;
-  rup__ws_result(&rx->ws, rx->clock_rate, &w);
-  o.ws_valid = rx->ws.packets > 0;
-  o.ws_expected = w.expected;
-  o.ws_lost = w.lost;
-  o.ws_min_delta_ms = w.min_delta_ms;
-  o.ws_mean_delta_ms = w.mean_delta_ms;
-  o.ws_max_delta_ms = w.max_delta_ms;
-  o.ws_has_jitter = w.has_jitter;
-  o.ws_min_jitter_ms = w.min_jitter_ms;
-  o.ws_mean_jitter_ms = w.mean_jitter_ms;
-  o.ws_max_jitter_ms = w.max_jitter_ms;
-  memcpy(out, &o, stats_size[version]);
   return 0;
 }
 

@@ -1,8 +1,14 @@
-/* lib/session: the public object. Internal layout, shared by the session's .c files. */
+/* lib/session: the public object. Internal layout, shared by the session's .c files:
+ *   session.c   object, stream table, time, event delivery, public entry points
+ *   playback.c  the media models of each stream (lib/media) and their impairments
+ *   rtcp.c      RTCP: SR history, remote reports, RTT, CNAME, BYE, feedback
+ *   stats.c     rup_stream_stats / rup_session_counters */
 #ifndef RUP_SESSION_H
 #define RUP_SESSION_H
 
 #include "core/core.h"
+#include "media/audio.h"
+#include "media/video.h"
 #include "stream/stream.h"
 #include "wire/wire.h"
 
@@ -10,11 +16,16 @@
 #define RUP_SR_HISTORY 4
 /* Longest CNAME kept (RFC 3550 §6.5: SDES item length is 8 bits). */
 #define RUP_CNAME_MAX 255
+/* Events one call may produce per stream (begin+end of three impairment kinds, plus
+ * stream added), so the pending buffer is bounded by max_streams. */
+#define RUP_EVENTS_PER_STREAM 8
 
 typedef struct rup_sr_seen {
   uint32_t ntp_mid; /* middle 32 bits of the SR's NTP timestamp = a later LSR */
   int64_t arrival_us;
 } rup_sr_seen;
+
+typedef enum rup_model { RUP_MODEL_NONE = 0, RUP_MODEL_VIDEO = 1, RUP_MODEL_AUDIO = 2 } rup_model;
 
 typedef struct rup_stream {
   uint32_t ssrc;
@@ -39,6 +50,13 @@ typedef struct rup_stream {
   uint64_t nack_count, pli_count, fir_count;
   int bye;
   int audio_level_dbov, voice_activity;
+  int described; /* codec/clock given by the host (SDP): later guesses do not override it */
+  /* playback model (lib/media), chosen when the codec is known */
+  int model;
+  union {
+    rup_video video;
+    rup_audio audio;
+  } m;
 } rup_stream;
 
 typedef struct rup_participant {
@@ -58,7 +76,7 @@ struct rup_session {
   uint32_t *hash; /* open addressing: stream index + 1, 0 = empty */
   size_t hash_mask;
 
-  rup_participant *participants; /* max_streams slots */
+  rup_participant *participants; /* 2 * max_streams slots (an address one and a CNAME one per stream) */
   size_t n_participants;
 
   uint8_t ext_audio_level_id; /* 0 = not mapped */
@@ -67,9 +85,13 @@ struct rup_session {
   int have_time;
   int in_callback;
   int fatal;
-  int callback_failed;
+  int finished;
 
   rup_session_counters counters;
+
+  /* events of the current call, delivered when its state is committed */
+  rup_event *pending;
+  size_t n_pending, pending_cap;
 
   rup_event *queue; /* ring of max_queued_events */
   size_t q_head, q_len;
@@ -80,7 +102,7 @@ struct rup_session {
 rup_stream *rup__session_find(const rup_session *s, uint32_t ssrc, int direction);
 /* Either direction, preferring `direction`. */
 rup_stream *rup__session_find_any(const rup_session *s, uint32_t ssrc, int direction);
-/* Deliver an event to the callback and the queue. */
+/* Record an event of the current call (delivered when the call returns). */
 void rup__session_emit(rup_session *s, const rup_event *ev);
 /* Give a stream's participant a CNAME (RTCP SDES), merging with a known one. */
 void rup__session_set_cname(rup_session *s, rup_stream *st, const uint8_t *cname, uint8_t len);
@@ -90,5 +112,17 @@ int rup__session_describe(rup_session *s, uint32_t ssrc, int codec, int payload_
                           uint32_t clock_rate, int direction, int guessed);
 /* Handle one RTCP compound datagram (rtcp.c). */
 int rup__session_rtcp(rup_session *s, const uint8_t *buf, size_t len, int direction);
+
+/* playback.c */
+void rup__playback_setup(rup_session *s, rup_stream *st);
+void rup__playback_packet(rup_session *s, rup_stream *st, const rup_rtp *rtp, unsigned rx_flags);
+void rup__playback_sender_report(rup_session *s, rup_stream *st, uint32_t packet_count);
+void rup__playback_keyframe_request(rup_stream *st);
+int64_t rup__playback_deadline(const rup_stream *st);
+void rup__playback_advance(rup_session *s, rup_stream *st, int64_t now_us);
+void rup__playback_finish(rup_session *s, rup_stream *st, int64_t now_us);
+
+/* stats.c */
+void rup__stats_fill(const rup_stream *st, rup_stream_stats *o);
 
 #endif

@@ -195,6 +195,14 @@ unsigned rup__rx_update(rup_rx *rx, uint16_t seq, uint32_t ts, int64_t arrival_u
 
 uint32_t rup__rx_extended_max(const rup_rx *rx) { return rx->cycles + rx->max_seq; }
 
+uint64_t rup__rx_ext_seq(const rup_rx *rx, uint16_t seq) {
+  /* Nearest to the highest sequence number seen: behind it when the forward
+   * distance is more than half the space (a late packet), else at or ahead of it. */
+  uint64_t max = (uint64_t)rx->cycles + rx->max_seq + RUP_SEQ_MOD; /* bias keeps "behind" >= 0 */
+  uint16_t ahead = (uint16_t)(seq - rx->max_seq);
+  return ahead < 0x8000 ? max + ahead : max - (uint16_t)(rx->max_seq - seq);
+}
+
 static int rx_valid(const rup_rx *rx) { return rx->started && rx->probation == 0; }
 
 uint64_t rup__rx_expected(const rup_rx *rx) {

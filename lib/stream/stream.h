@@ -148,6 +148,9 @@ unsigned rup__rx_update(rup_rx *rx, uint16_t seq, uint32_t ts, int64_t arrival_u
 
 /* RFC 3550 A.3 */
 uint32_t rup__rx_extended_max(const rup_rx *rx);  /* cycles + max_seq */
+/* Extended sequence number of `seq` relative to the highest seen (for the media
+ * models; biased by 2^16 so that packets late across the first wrap stay >= 0). */
+uint64_t rup__rx_ext_seq(const rup_rx *rx, uint16_t seq);
 uint64_t rup__rx_expected(const rup_rx *rx);      /* extended_max - base_seq + 1; 0 before the first valid packet */
 int64_t rup__rx_lost(const rup_rx *rx);           /* expected - received (signed, unclamped) */
 int32_t rup__rx_lost_clamped(const rup_rx *rx);   /* clamped to the 24-bit field: 0x7FFFFF / -0x800000 */

@@ -16,6 +16,8 @@
  *   by the session and the replay goes on; any other error stops it and is returned.
  * - on_progress is called each time another MiB of input has been consumed, and once
  *   at the end; a non-zero return stops the replay with RUP_ERR_CALLBACK_FAILURE.
+ * - The end of the capture is the end of the call: rup_session_finish() at the
+ *   last record's time closes every open impairment.
  * - Without opt->local every stream is inbound. */
 #include "session/session.h"
 #include "trace/trace.h"
@@ -187,7 +189,7 @@ int rup_replay(rup_session *s, rup_trace *t, const rup_replay_options *opt) {
     rup_trace_get_info(t, &info);
     int64_t end = info.last_ts_us > now ? info.last_ts_us : now;
     if (end != INT64_MIN) {
-      int r = rup_session_advance(s, end);
+      int r = rup_session_finish(s, end);
       if (r < 0 && r != RUP_ERR_TIME_REGRESSION && rc == 0) rc = r;
     }
     if (rc == 0 && opt && opt->on_progress) /* final report; nothing left to stop */

@@ -14,6 +14,7 @@
 
 typedef struct tsrow {
   uint32_t ssrc;
+  char payload[32];
   long pkts, lost;
   double min_d, mean_d, max_d, min_j, mean_j, max_j;
 } tsrow;
@@ -32,6 +33,7 @@ static int parse_tshark(const char *path, tsrow *rows, int max) {
     if (strcmp(tok[nt - 1], "X") == 0) nt--; /* Problems? column */
     tsrow *r = &rows[n++];
     r->ssrc = (uint32_t)strtoul(tok[6], NULL, 16);
+    snprintf(r->payload, sizeof r->payload, "%s", tok[7]);
     r->max_j = atof(tok[nt - 1]);
     r->mean_j = atof(tok[nt - 2]);
     r->min_j = atof(tok[nt - 3]);
@@ -55,7 +57,9 @@ static int close_pct(double ours, double theirs) {
 
 static int compared;
 
-static void check_capture(const char *cap, const char *txt) {
+/* `with_sdp`: tshark was given the SDP (FILE.tshark-pt.txt), so the host describes
+ * each stream as it would from that SDP: codec and clock by encoding name. */
+static void check_capture(const char *cap, const char *txt, int with_sdp) {
   tsrow rows[32];
   int n = parse_tshark(txt, rows, 32);
   assert_true(n >= 0);
@@ -63,6 +67,14 @@ static void check_capture(const char *cap, const char *txt) {
   assert_int_equal(rup_trace_open(&t, cap, NULL), 0);
   rup_session *s;
   assert_int_equal(rup_session_new(&s, NULL, NULL, NULL, NULL), 0);
+  for (int i = 0; with_sdp && i < n; i++) {
+    int codec = strcmp(rows[i].payload, "opus") == 0 ? RUP_CODEC_OPUS
+                : strcmp(rows[i].payload, "VP8") == 0 ? RUP_CODEC_VP8
+                : strcmp(rows[i].payload, "H264") == 0 ? RUP_CODEC_H264 : RUP_CODEC_UNKNOWN;
+    assert_int_not_equal(codec, RUP_CODEC_UNKNOWN);
+    assert_int_equal(rup_session_describe_stream(s, rows[i].ssrc, codec, codec == RUP_CODEC_OPUS ? 111 : 96, 0,
+                                                 RUP_DIR_INBOUND), 0);
+  }
   assert_int_equal(rup_replay(s, t, NULL), 0);
   for (int i = 0; i < n; i++) {
     const tsrow *r = &rows[i];
@@ -97,25 +109,26 @@ static void check_capture(const char *cap, const char *txt) {
   rup_trace_del(t);
 }
 
-/* Every FILE with FILE.tshark.txt beside it in dir. */
-static int check_dir(const char *dir) {
+/* Every FILE with FILE<suffix> beside it in dir. */
+static int check_dir_suffix(const char *dir, const char *suffix, int with_sdp) {
   DIR *d = opendir(dir);
   if (!d) return 0;
   int files = 0;
   struct dirent *e;
   while ((e = readdir(d)) != NULL) {
-    const char *suffix = ".tshark.txt";
     size_t n = strlen(e->d_name), ns = strlen(suffix);
     if (n <= ns || strcmp(e->d_name + n - ns, suffix) != 0) continue;
     char txt[4096], cap[4096];
     snprintf(txt, sizeof txt, "%s/%s", dir, e->d_name);
     snprintf(cap, sizeof cap, "%s/%.*s", dir, (int)(n - ns), e->d_name);
-    check_capture(cap, txt);
+    check_capture(cap, txt, with_sdp);
     files++;
   }
   closedir(d);
   return files;
 }
+
+static int check_dir(const char *dir) { return check_dir_suffix(dir, ".tshark.txt", 0); }
 
 static void test_bundled_captures_match_tshark(void **state) {
   (void)state;
@@ -123,6 +136,15 @@ static void test_bundled_captures_match_tshark(void **state) {
   int files = check_dir(rt_data(""));
   files += check_dir(rt_data("crafted"));
   assert_true(files >= 20);
+  assert_true(compared >= files);
+}
+
+/* The same captures, with tshark told the dynamic payload types by SDP: jitter too. */
+static void test_bundled_captures_with_sdp_match_tshark(void **state) {
+  (void)state;
+  compared = 0;
+  int files = check_dir_suffix(rt_data(""), ".tshark-pt.txt", 1);
+  assert_true(files >= 8);
   assert_true(compared >= files);
 }
 
@@ -138,6 +160,7 @@ static void test_shared_captures_match_tshark(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_bundled_captures_match_tshark),
+      cmocka_unit_test(test_bundled_captures_with_sdp_match_tshark),
       cmocka_unit_test(test_shared_captures_match_tshark),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
