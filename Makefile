@@ -3,10 +3,10 @@
 #   make test   the whole suite: gcc -Werror build, then clang ASan+UBSan build
 BUILD      ?= build
 SANBUILD   ?= build-san
-DEMO       ?= tests/data/av_call.pcapng
+DEMO       ?= examples/data/demo.pcap.gz
 MESON_OPTS ?=
 
-.PHONY: all deps build demo test test-fast test-san bench install docs clean
+.PHONY: all deps build demo eval test test-fast test-san bench install docs clean
 
 all: build
 
@@ -20,7 +20,10 @@ build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
 demo: build
-	$(BUILD)/tools/rupture replay $(DEMO)
+	$(BUILD)/tools/rupture replay $(DEMO) --local 10.0.0.1
+
+eval: build
+	./scripts/synth-eval.sh -r $(BUILD)/tools/rupture --long --min 0.95
 
 test-fast: build
 	meson test -C $(BUILD) --print-errorlogs

@@ -3,8 +3,8 @@
 # Idempotent: runs apt-get only when something is missing. Needs root (or sudo).
 set -euo pipefail
 
-pkgs=(meson ninja-build gcc clang pkg-config libcmocka-dev zlib1g-dev libclang-rt-14-dev
-      valgrind doxygen)
+pkgs=(meson ninja-build gcc clang pkg-config libcmocka-dev zlib1g-dev libopus-dev libvpx-dev
+      libclang-rt-14-dev valgrind doxygen python3)
 if [ "${1:-}" = "--print" ]; then printf '%s\n' "${pkgs[@]}"; exit 0; fi
 
 missing=()

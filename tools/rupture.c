@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "rupture/rupture.h"
 
 /* Exit codes (documented in `rupture --help` and docs/cli.md). */
@@ -22,12 +23,17 @@ enum {
 
 static void usage(FILE *fp) {
   fputs("usage: rupture replay FILE [--json] [--local ADDR]...\n"
+        "       rupture synth --seed N --duration SECONDS [--scenario FILE] -o OUT --truth TRUTH.json\n"
+        "       rupture eval TRUTH.json RESULT.json [--json]\n"
         "       rupture --version | --help\n"
         "\n"
         "replay   read a pcap / pcapng capture (optionally .gz), discover its RTP/RTCP\n"
         "         streams and replay them through a session at capture time.\n"
         "  --json        print the JSON document (docs/json.md) instead of the table\n"
         "  --local ADDR  packets sent from ADDR (IP, or IP:port) are outbound; repeatable\n"
+        "synth    write a two-party call with real Opus/VP8/VP9 payloads and known\n"
+        "         impairments, and its ground truth (docs/synth.md; rupture synth --help)\n"
+        "eval     score a `replay --json` result against a ground truth (docs/accuracy.md)\n"
         "\n"
         "exit codes: 0 ok, 1 usage, 2 cannot read the file, 3 unknown format,\n"
         "            4 truncated capture (results up to the damage are printed),\n"
@@ -185,6 +191,8 @@ int main(int argc, char **argv) {
     return EXIT_OK;
   }
   if (strcmp(argv[1], "replay") == 0) return cmd_replay(argc - 2, argv + 2);
+  if (strcmp(argv[1], "synth") == 0) return rup_cmd_synth(argc - 2, argv + 2);
+  if (strcmp(argv[1], "eval") == 0) return rup_cmd_eval(argc - 2, argv + 2);
   fprintf(stderr, "rupture: unknown command '%s'\n", argv[1]);
   usage(stderr);
   return EXIT_USAGE;

@@ -430,7 +430,23 @@ int rup_session_get_stream_stats_versioned(const rup_session *s, size_t index, i
   if (version < 1 || (size_t)version >= RUP_ARRAY_LEN(stats_size)) return RUP_ERR_VERSION;
   if (index >= s->n_streams) return RUP_ERR_NOT_FOUND;
   rup_stream_stats o;
-  rup__stats_fill(s->streams[index], &o);
+  const rup_stream *st = s->streams[index];
+  rup__stats_fill(st, &o);
+  /* RFC 3550 §6.4.1 measures RTT at the SR's sender. Seen from a capture point,
+   * A - LSR - DLSR covers only the part of the path between the capture point and
+   * the reporter (about 0 when the capture is taken at the reporter). The reverse
+   * stream (addresses swapped) covers the other part, so the round trip of the path
+   * is the sum of the two. */
+  if (st->has_rtt && st->src.family) {
+    for (size_t i = 0; i < s->n_streams; i++) {
+      const rup_stream *r = s->streams[i];
+      if (r->has_rtt && r != st && rup__endpoint_same_addr(&r->src, &st->dst) &&
+          rup__endpoint_same_addr(&r->dst, &st->src)) {
+        o.rtt_ms += (double)r->rtt_us / 1000.0;
+        break;
+      }
+    }
+  }
   o.version = (uint32_t)version;
   memcpy(out, &o, stats_size[version]);
   return 0;

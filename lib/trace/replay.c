@@ -9,6 +9,8 @@
  *   its first packet reaches the session, and its RFC 3550 jitter covers the
  *   whole stream, as if the clock rate had been known from SDP. Timing is not
  *   changed: every datagram is pushed with its own capture time.
+ * - Between datagrams, session time passes through every rup_session_next_deadline()
+ *   as a live host's timer would make it, so absences are detected on time.
  * - Time: real captures can step backwards (clock steps, multi-queue NICs, merged
  *   files); a session refuses that, so the arrival passed is the largest capture
  *   time seen so far.
@@ -57,6 +59,13 @@ static void map_extensions(rup_session *s, const rup__sdp *sdp) {
 /* Push the oldest held datagram to the session and release its bytes. */
 static int release_one(replay_state *st, rup_session *s) {
   held *h = &st->pkts[st->head];
+  /* A live host's timer: let session time pass to every deadline before the packet,
+   * so absences (stalls, freezes, interruptions) are detected when they would be live. */
+  for (int64_t d; (d = rup_session_next_deadline(s)) < h->arrival_us;) {
+    int a = rup_session_advance(s, d);
+    if (a < 0 && a != RUP_ERR_TIME_REGRESSION) return a;
+    if (a == RUP_ERR_TIME_REGRESSION) break;
+  }
   int r = rup_session_push_udp(s, st->bytes + h->off, h->len, h->dir, h->arrival_us, &h->src, &h->dst);
   uint32_t end = h->off + h->len;
   st->b_used -= end - st->b_head; /* bytes from the ring head through this datagram (incl. a skipped tail) */

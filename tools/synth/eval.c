@@ -163,9 +163,10 @@ static void put_str(FILE *f, const char *s) {
   fputc('"', f);
 }
 
-static void fmt(char *b, size_t n, double v, const char *f) {
+/* v with `decimals` decimals, or "-" when it is not defined (NaN). */
+static void fmt(char *b, size_t n, double v, int decimals) {
   if (isnan(v)) snprintf(b, n, "-");
-  else snprintf(b, n, f, v);
+  else snprintf(b, n, "%.*f", decimals, v);
 }
 
 static void row(const char *name, const score *s) {
@@ -173,12 +174,12 @@ static void row(const char *name, const score *s) {
   double f1 = (!isnan(p) && !isnan(r) && p + r > 0) ? 2 * p * r / (p + r) : NAN;
   int nf = s->found + s->short_found;
   char P[16], R[16], F[16], om[16], ox[16], de[16], sr[24];
-  fmt(P, sizeof P, p, "%.3f");
-  fmt(R, sizeof R, r, "%.3f");
-  fmt(F, sizeof F, f1, "%.3f");
-  fmt(om, sizeof om, nf ? s->onset_sum / nf : NAN, "%.2f");
-  fmt(ox, sizeof ox, nf ? s->onset_max : NAN, "%.2f");
-  fmt(de, sizeof de, nf ? s->dur_sum / nf : NAN, "%.1f");
+  fmt(P, sizeof P, p, 3);
+  fmt(R, sizeof R, r, 3);
+  fmt(F, sizeof F, f1, 3);
+  fmt(om, sizeof om, nf ? s->onset_sum / nf : NAN, 2);
+  fmt(ox, sizeof ox, nf ? s->onset_max : NAN, 2);
+  fmt(de, sizeof de, nf ? s->dur_sum / nf : NAN, 1);
   snprintf(sr, sizeof sr, "%d/%d", s->short_found, s->short_truths);
   printf("%-16s %6d %6d %7s %5d %4d %4d %5d %9s %6s %8s %8s %8s %9s\n", name, s->truths, s->found,
          R, s->dets, s->tp, s->fp, s->excused, P, F, om, ox, de, sr);

@@ -2,7 +2,6 @@
  * Hostile input is expected: depth, input size and value count are capped
  * (RUP__JS_MAX_*), every read is bounds-checked, and errors carry the byte offset. */
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
