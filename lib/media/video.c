@@ -53,6 +53,7 @@ void rup__video_init(rup_video *v, int codec, const rup_video_params *p) {
   if (v->p.stall_after_us <= 0) v->p.stall_after_us = 1000000;
   v->broken_tid = 0;  /* nothing decodable before the first keyframe */
   v->clock_us = INT64_MIN;
+  v->thr_ms = -1;
   v->st.keyframes_known = !v->p.header_only;
 }
 
@@ -67,9 +68,17 @@ void rup__video_keyframe_request(rup_video *v) {
 
 /* ---- ring helpers ---- */
 
+/* Frames live in the lowest free slots; loops stop at frames_hi (1 + the highest
+ * used slot), so a stream with a few frames in assembly scans a few slots. */
+static void slot_free(rup_video *v, rup_video_frame *f) {
+  f->used = 0;
+  if (v->open_frames) v->open_frames--;
+  while (v->frames_hi && !v->frames[v->frames_hi - 1].used) v->frames_hi--;
+}
+
 static rup_video_frame *head_frame(rup_video *v) {
   rup_video_frame *h = NULL;
-  for (unsigned i = 0; i < RUP_VIDEO_MAX_FRAMES; i++) {
+  for (unsigned i = 0; i < v->frames_hi; i++) {
     rup_video_frame *f = &v->frames[i];
     if (f->used && (!h || f->ext_ts < h->ext_ts)) h = f;
   }
@@ -77,7 +86,7 @@ static rup_video_frame *head_frame(rup_video *v) {
 }
 
 static rup_video_frame *find_frame(rup_video *v, int64_t ext_ts) {
-  for (unsigned i = 0; i < RUP_VIDEO_MAX_FRAMES; i++)
+  for (unsigned i = 0; i < v->frames_hi; i++)
     if (v->frames[i].used && v->frames[i].ext_ts == ext_ts) return &v->frames[i];
   return NULL;
 }
@@ -85,7 +94,7 @@ static rup_video_frame *find_frame(rup_video *v, int64_t ext_ts) {
 /* Neighbour in timestamp order: dir < 0 predecessor, dir > 0 successor. */
 static rup_video_frame *neighbour(rup_video *v, const rup_video_frame *f, int dir) {
   rup_video_frame *best = NULL;
-  for (unsigned i = 0; i < RUP_VIDEO_MAX_FRAMES; i++) {
+  for (unsigned i = 0; i < v->frames_hi; i++) {
     rup_video_frame *g = &v->frames[i];
     if (!g->used || g == f) continue;
     if (dir < 0 && g->ext_ts < f->ext_ts && (!best || g->ext_ts > best->ext_ts)) best = g;
@@ -160,7 +169,7 @@ static int independent(const rup_video *v, const rup_video_frame *h, const rup_v
 static int64_t head_ready_time(const rup_video *v, const rup_video_frame *h) {
   int64_t best = T_INF;
   if (h->complete) return max64(v->clock_us, h->complete_us);
-  for (unsigned i = 0; i < RUP_VIDEO_MAX_FRAMES; i++) {
+  for (unsigned i = 0; i < v->frames_hi; i++) {
     const rup_video_frame *g = &v->frames[i];
     int64_t c;
     if (!g->used || g == h || !g->complete || g->ext_ts < h->ext_ts) continue;
@@ -180,9 +189,9 @@ static int freeze_cond(int64_t sum_prev, int64_t m, int64_t d) {
   return d >= max64(3 * avg, avg + RUP_FREEZE_MIN_INCREASE_MS);
 }
 
-int64_t rup__video_freeze_threshold_ms(const rup_video *v) {
+static int64_t freeze_threshold(const rup_video *v) {
   int64_t m, s, u1, u2, d;
-  if (!v || !v->have_render || v->paused) return -1;  /* paused intervals are not tested */
+  if (!v->have_render || v->paused) return -1;  /* paused intervals are not tested */
   m = v->delays_n + 1 > RUP_FREEZE_WINDOW ? RUP_FREEZE_WINDOW : (int64_t)v->delays_n + 1;
   if (m < RUP_FREEZE_MIN_SAMPLES) return -1;            /* kMinFrameSamplesToDetectFreeze */
   s = v->delays_sum_ms;
@@ -197,6 +206,11 @@ int64_t rup__video_freeze_threshold_ms(const rup_video *v) {
   for (int k = 0; k < 64 && d > 0 && freeze_cond(s, m, d - 1); k++) d--;
   return d;
 }
+
+/* The threshold changes only when a frame renders or the stream pauses: cache it. */
+static void refresh_threshold(rup_video *v) { v->thr_ms = freeze_threshold(v); }
+
+int64_t rup__video_freeze_threshold_ms(const rup_video *v) { return v ? v->thr_ms : -1; }
 
 /* ---- render (decode) of one frame ---- */
 
@@ -280,6 +294,7 @@ static void render(rup_video *v, const rup_video_frame *f, int64_t t, const rup_
   if (was_freeze && !v->freeze_open) open_freeze(v, t, sink);
   if (v->freeze_open) close_freeze(v, t, sink);
   v->have_render = 1;
+  refresh_threshold(v);
   v->last_render_us = t;
   v->last_render_ms = ms;
   v->ev_flags = 0;
@@ -375,8 +390,7 @@ static void release(rup_video *v, rup_video_frame *f, int64_t t, int evicted, co
   v->released_pid = f->pid;
   v->released_has_tl0 = f->has_tl0;
   v->released_tl0 = f->tl0;
-  f->used = 0;
-  if (v->open_frames) v->open_frames--;
+  slot_free(v, f);
   check_complete(v, head_frame(v), t);        /* the new head may now know its first packet */
 }
 
@@ -423,6 +437,7 @@ static void process(rup_video *v, int64_t now, const rup_imp_sink *sink) {
       /* HandleFrameBufferTimeout: no packet for >= 5 s -> OnStreamInactive -> is_paused_ */
       v->pause_fired = 1;
       v->paused = 1;
+      refresh_threshold(v);
       if (v->freeze_open) v->freeze.evidence |= RUP_EVID_NO_PACKETS;
       break;
     case EV_STALL:
@@ -480,8 +495,7 @@ static void drop_all(rup_video *v) {
   while ((h = head_frame(v)) != NULL) {
     v->st.frames_dropped++;
     if (v->on_frame) v->on_frame(v->on_frame_ctx, h, 0, v->clock_us);
-    if (v->open_frames) v->open_frames--;
-    h->used = 0;
+    slot_free(v, h);
   }
 }
 
@@ -587,7 +601,7 @@ void rup__video_packet(rup_video *v, const rup_media_pkt *pkt, const rup_imp_sin
     v->pad_seqs[v->pad_pos] = pkt->ext_seq;
     v->pad_pos = (v->pad_pos + 1) % RUP_VIDEO_PAD_HISTORY;
     if (v->pad_n < RUP_VIDEO_PAD_HISTORY) v->pad_n++;
-    for (unsigned i = 0; i < RUP_VIDEO_MAX_FRAMES; i++) check_complete(v, &v->frames[i], t);
+    for (unsigned i = 0; i < v->frames_hi; i++) check_complete(v, &v->frames[i], t);
     process(v, t, sink);
     return;
   }
@@ -607,7 +621,11 @@ void rup__video_packet(rup_video *v, const rup_media_pkt *pkt, const rup_imp_sin
       if (h) release(v, h, t, 1, sink);
     }
     for (unsigned i = 0; i < RUP_VIDEO_MAX_FRAMES; i++)
-      if (!v->frames[i].used) { f = &v->frames[i]; break; }
+      if (!v->frames[i].used) {
+        f = &v->frames[i];
+        if (i + 1 > v->frames_hi) v->frames_hi = i + 1;
+        break;
+      }
     if (!f) return;
     memset(f, 0, sizeof *f);
     f->used = 1;

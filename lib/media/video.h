@@ -63,6 +63,8 @@ typedef struct rup_video {
   rup_video_params p;
   rup_video_frame frames[RUP_VIDEO_MAX_FRAMES];
   unsigned open_frames;
+  unsigned frames_hi;             /* 1 + highest used slot in frames[] */
+  int64_t thr_ms;                 /* cached freeze threshold (rup__video_freeze_threshold_ms) */
   /* timestamp unwrapping and release order */
   int have_ts;
   int64_t max_ext_ts;

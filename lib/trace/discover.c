@@ -335,6 +335,7 @@ static rup__disc_ssrc *find_or_add(rup__disc *d, uint32_t ssrc, int dir) {
   e->dir = (uint8_t)dir;
   e->state = RUP__DISC_PENDING;
   e->pt = 0xFF;
+  d->n_pending++;
   return e;
 }
 
@@ -355,8 +356,14 @@ static int pick(const rup__disc_ssrc *e, unsigned mask) {
   return codec_of[best];
 }
 
-static int describe(rup__disc_ssrc *e, int codec, uint32_t clock, int guessed, rup__disc_result *res) {
-  e->state = RUP__DISC_DESCRIBED;
+static void settle(rup__disc *d, rup__disc_ssrc *e, int state) {
+  if (e->state == RUP__DISC_PENDING) d->n_pending--;
+  e->state = (uint8_t)state;
+}
+
+static int describe(rup__disc *d, rup__disc_ssrc *e, int codec, uint32_t clock, int guessed,
+                    rup__disc_result *res) {
+  settle(d, e, RUP__DISC_DESCRIBED);
   res->guessed = guessed;
   res->ssrc = e->ssrc;
   res->codec = codec;
@@ -387,7 +394,7 @@ int rup__disc_packet(rup__disc *d, const uint8_t *buf, size_t len, int dir, int6
   if (is_aux_codec(codec)) return 0; /* wait for the media payload type */
   if (codec != RUP_CODEC_UNKNOWN || clock != 0) {
     e->pt = v.pt;
-    return describe(e, codec, clock, 0, res);
+    return describe(d, e, codec, clock, 0, res);
   }
 
   /* 3. Heuristics on the first media PT of this SSRC. */
@@ -432,16 +439,24 @@ int rup__disc_packet(rup__disc *d, const uint8_t *buf, size_t len, int dir, int6
       if (clock == 90000) codec = pick(e, (1u << RUP__G_VP8) | (1u << RUP__G_VP9) | (1u << RUP__G_H264));
       else if (clock == 48000) codec = pick(e, 1u << RUP__G_OPUS);
     }
-    return describe(e, codec, clock, 1, res);
+    return describe(d, e, codec, clock, 1, res);
   }
   if (e->npkts >= RUP__DISC_GIVE_UP) {
     /* No clock: describe only a clearly identified video stream (several frames, some
      * of several packets), with the codec's default clock. */
     if (e->shared_ts >= 2 && e->ts_changes >= 3 && e->nobs >= RUP__DISC_OBSERVE) {
       codec = pick(e, (1u << RUP__G_VP8) | (1u << RUP__G_VP9) | (1u << RUP__G_H264));
-      if (codec != RUP_CODEC_UNKNOWN) return describe(e, codec, 0, 1, res);
+      if (codec != RUP_CODEC_UNKNOWN) return describe(d, e, codec, 0, 1, res);
     }
-    e->state = RUP__DISC_GAVE_UP;
+    settle(d, e, RUP__DISC_GAVE_UP);
   }
   return 0;
+}
+
+void rup__disc_expire(rup__disc *d, int64_t now_us) {
+  for (size_t i = 0; i < d->n_ssrc && d->n_pending; i++) {
+    rup__disc_ssrc *e = &d->ssrc[i];
+    int64_t seen = e->last_us > e->first_us ? e->last_us : e->first_us;
+    if (e->state == RUP__DISC_PENDING && now_us - seen > RUP__DISC_STALE_US) settle(d, e, RUP__DISC_GAVE_UP);
+  }
 }

@@ -8,7 +8,8 @@
  *   datagram when it enters the window, so a stream is normally described before
  *   its first packet reaches the session, and its RFC 3550 jitter covers the
  *   whole stream, as if the clock rate had been known from SDP. Timing is not
- *   changed: every datagram is pushed with its own capture time.
+ *   changed: every datagram is pushed with its own capture time. While no stream
+ *   is being discovered the window is empty and datagrams go straight through.
  * - Between datagrams, session time passes through every rup_session_next_deadline()
  *   as a live host's timer would make it, so absences are detected on time.
  * - Time: real captures can step backwards (clock steps, multi-queue NICs, merged
@@ -56,45 +57,58 @@ static void map_extensions(rup_session *s, const rup__sdp *sdp) {
       (void)rup_session_map_extension(s, sdp->m[m].ext[i].id, sdp->m[m].ext[i].uri);
 }
 
-/* Push the oldest held datagram to the session and release its bytes. */
-static int release_one(replay_state *st, rup_session *s) {
-  held *h = &st->pkts[st->head];
-  /* A live host's timer: let session time pass to every deadline before the packet,
-   * so absences (stalls, freezes, interruptions) are detected when they would be live. */
-  for (int64_t d; (d = rup_session_next_deadline(s)) < h->arrival_us;) {
+/* Push one datagram as a live host would: first let session time pass to every
+ * deadline before it (the host's timer), so absences (stalls, freezes,
+ * interruptions) are detected when they would be live. */
+static int push(rup_session *s, const uint8_t *buf, size_t len, int dir, int64_t arrival,
+                const rup_endpoint *src, const rup_endpoint *dst) {
+  for (int64_t d; (d = rup_session_next_deadline(s)) < arrival;) {
     int a = rup_session_advance(s, d);
-    if (a < 0 && a != RUP_ERR_TIME_REGRESSION) return a;
     if (a == RUP_ERR_TIME_REGRESSION) break;
+    if (a < 0) return a;
   }
-  int r = rup_session_push_udp(s, st->bytes + h->off, h->len, h->dir, h->arrival_us, &h->src, &h->dst);
-  uint32_t end = h->off + h->len;
-  st->b_used -= end - st->b_head; /* bytes from the ring head through this datagram (incl. a skipped tail) */
-  st->b_head = end == RUP__HOLD_BYTES ? 0 : end;
-  if (st->b_used == 0) st->b_head = 0;
-  st->head = (st->head + 1) % RUP__HOLD_PKTS;
-  st->count--;
+  int r = rup_session_push_udp(s, buf, len, dir, arrival, src, dst);
   return push_error_stops(r) ? r : 0;
 }
 
-/* Room for len contiguous bytes at the ring's tail; returns the offset or -1. */
+static int push_now(rup_session *s, const rup_trace_packet *pkt, int dir, int64_t arrival) {
+  return push(s, pkt->payload, pkt->payload_len, dir, arrival, &pkt->src, &pkt->dst);
+}
+
+/* Push the oldest held datagram to the session and release its bytes. */
+static int release_one(replay_state *st, rup_session *s) {
+  held *h = &st->pkts[st->head];
+  int r = push(s, st->bytes + h->off, h->len, h->dir, h->arrival_us, &h->src, &h->dst);
+  /* Free from the ring head through this datagram, including a tail skipped when it
+   * was placed at offset 0. */
+  uint32_t end = h->off + h->len;
+  uint32_t freed = end >= st->b_head ? end - st->b_head : RUP__HOLD_BYTES - st->b_head + end;
+  st->b_used -= freed;
+  st->b_head = end % RUP__HOLD_BYTES;
+  if (st->b_used == 0) st->b_head = 0;
+  st->head = (st->head + 1) % RUP__HOLD_PKTS;
+  st->count--;
+  return r;
+}
+
+/* Room for len contiguous bytes after the ring's tail; returns the offset or -1. */
 static int64_t ring_alloc(replay_state *st, uint32_t len) {
-  uint32_t tail = (st->b_head + st->b_used) % RUP__HOLD_BYTES;
-  if (st->b_used == 0) tail = st->b_head = 0;
-  if (tail >= st->b_head && st->b_used < RUP__HOLD_BYTES) {
+  uint64_t tail = (uint64_t)st->b_head + st->b_used;
+  if (tail < RUP__HOLD_BYTES) { /* free: [tail, end) and [0, head) */
     if (RUP__HOLD_BYTES - tail >= len) {
       st->b_used += len;
-      return tail;
+      return (int64_t)tail;
     }
-    /* skip the tail and wrap to the start */
-    if (st->b_head >= len) {
-      st->b_used += (RUP__HOLD_BYTES - tail) + len;
+    if (st->b_head >= len) { /* skip the tail, wrap to the start */
+      st->b_used += (uint32_t)(RUP__HOLD_BYTES - tail) + len;
       return 0;
     }
     return -1;
   }
+  tail -= RUP__HOLD_BYTES; /* wrapped: free is [tail, head) */
   if (st->b_head - tail >= len) {
     st->b_used += len;
-    return tail;
+    return (int64_t)tail;
   }
   return -1;
 }
@@ -173,10 +187,18 @@ int rup_replay(rup_session *s, rup_trace *t, const rup_replay_options *opt) {
       }
     }
 
-    /* (c) every datagram goes to the session once it is older than the window. */
-    while (st->count && st->pkts[st->head].arrival_us + RUP__LOOKAHEAD_US < arrival)
+    /* (c) every datagram goes to the session once it is older than the window; the
+     * window is used only while some stream is still being discovered. */
+    if (st->disc.n_pending) rup__disc_expire(&st->disc, arrival);
+    int64_t window = st->disc.n_pending ? RUP__LOOKAHEAD_US : -1;
+    while (st->count && st->pkts[st->head].arrival_us + window < arrival)
       if ((rc = release_one(st, s)) < 0) break;
-    if (rc < 0 || (rc = hold(st, s, &pkt, dir, arrival)) < 0) break;
+    if (rc < 0) break;
+    if (window < 0 && st->count == 0)
+      rc = push_now(s, &pkt, dir, arrival);
+    else
+      rc = hold(st, s, &pkt, dir, arrival);
+    if (rc < 0) break;
 
     rup_trace_get_info(t, &info);
     if (opt && opt->on_progress && info.bytes_read >= next_progress) {

@@ -60,6 +60,7 @@ static int next_line(const uint8_t *buf, size_t len, size_t *pos, span *line) {
 int rup__sip_is_sip(const uint8_t *buf, size_t len, uint16_t sport, uint16_t dport) {
   /* RFC 3261 §18.1.1: 5060 is the default SIP port over UDP. */
   if (sport == 5060 || dport == 5060) return 1;
+  if (len < 4 || buf[0] < 'A' || buf[0] > 'Z') return 0; /* every start line below begins A-Z */
   static const char *const starts[] = {"SIP/2.0 ", "INVITE ", "ACK ", "BYE ", "CANCEL ", "OPTIONS ",
                                        "REGISTER ", "PRACK ", "SUBSCRIBE ", "NOTIFY ", "PUBLISH ",
                                        "INFO ", "REFER ", "MESSAGE ", "UPDATE "};

@@ -161,6 +161,7 @@ typedef struct rup__disc {
   size_t n_map, next_map;
   rup__disc_ssrc ssrc[RUP__DISC_MAX_SSRC];
   size_t n_ssrc;
+  size_t n_pending; /* entries still in RUP__DISC_PENDING */
 } rup__disc;
 
 /* What to tell the session about a stream. */
@@ -174,6 +175,10 @@ typedef struct rup__disc_result {
 } rup__disc_result;
 
 void rup__disc_init(rup__disc *d);
+/* A pending SSRC silent for this long is given up (so one stray packet does not keep
+ * the replay's look-ahead on for the rest of the capture). */
+#define RUP__DISC_STALE_US 2000000
+void rup__disc_expire(rup__disc *d, int64_t now_us);
 /* Remember the media sections of an SDP (keyed by address and port; a newer one with
  * the same key replaces the older). */
 void rup__disc_add_sdp(rup__disc *d, const rup__sdp *sdp);
