@@ -157,11 +157,84 @@ static void test_shared_captures_match_tshark(void **state) {
   assert_int_equal(compared, 4);
 }
 
+/* Replay holds datagrams in a bounded look-ahead window while streams are being
+ * discovered. A capture whose window carries more bytes than the window's ring (8 MiB)
+ * must still deliver every datagram, once, in order. */
+static void put_le32(uint8_t *p, uint32_t v) {
+  p[0] = (uint8_t)v;
+  p[1] = (uint8_t)(v >> 8);
+  p[2] = (uint8_t)(v >> 16);
+  p[3] = (uint8_t)(v >> 24);
+}
+
+static void test_lookahead_ring_wraps(void **state) {
+  (void)state;
+  const size_t n = 35000, payload = 1200, rec = 16 + 28 + 12 + payload;
+  uint8_t *buf = calloc(1, 24 + n * rec);
+  assert_non_null(buf);
+  put_le32(buf, 0xa1b2c3d4);
+  buf[4] = 2;
+  buf[6] = 4;
+  put_le32(buf + 16, 65535);
+  put_le32(buf + 20, 228); /* LINKTYPE_IPV4 */
+  for (size_t i = 0; i < n; i++) {
+    uint8_t *r = buf + 24 + i * rec;
+    uint64_t t = 1000000 + i * 143; /* 7000 packets/s: ~8.4 MB in a 1 s window */
+    put_le32(r, (uint32_t)(t / 1000000));
+    put_le32(r + 4, (uint32_t)(t % 1000000));
+    put_le32(r + 8, (uint32_t)(rec - 16));
+    put_le32(r + 12, (uint32_t)(rec - 16));
+    uint8_t *ip = r + 16;
+    ip[0] = 0x45;
+    ip[2] = (uint8_t)((rec - 16) >> 8);
+    ip[3] = (uint8_t)(rec - 16);
+    ip[8] = 64;
+    ip[9] = 17;
+    ip[12] = 10, ip[15] = 1, ip[16] = 10, ip[19] = 2;
+    uint8_t *udp = ip + 20;
+    udp[0] = 0x13, udp[1] = 0x88, udp[2] = 0x13, udp[3] = 0x89;
+    udp[4] = (uint8_t)((8 + 12 + payload) >> 8);
+    udp[5] = (uint8_t)(8 + 12 + payload);
+    uint8_t *rtp = udp + 8;
+    uint32_t ssrc = 1000 + (uint32_t)(i / 150); /* a new source every 150 packets: always one being discovered */
+    rtp[0] = 0x80;
+    rtp[1] = 100;
+    rtp[2] = (uint8_t)(i >> 8);
+    rtp[3] = (uint8_t)i;
+    rtp[8] = (uint8_t)(ssrc >> 24), rtp[9] = (uint8_t)(ssrc >> 16), rtp[10] = (uint8_t)(ssrc >> 8), rtp[11] = (uint8_t)ssrc;
+    for (size_t k = 0; k < payload; k++) rtp[12 + k] = (uint8_t)(k * 31 + i);
+  }
+  rup_trace *t;
+  assert_int_equal(rup_trace_open_memory(&t, buf, 24 + n * rec, NULL), 0);
+  rup_settings st;
+  rup_settings_default(&st);
+  st.max_streams = 512;
+  rup_session *s;
+  assert_int_equal(rup_session_new(&s, &st, NULL, NULL, NULL), 0);
+  assert_int_equal(rup_replay(s, t, NULL), 0);
+  rup_session_counters c;
+  rup_session_get_counters(s, &c);
+  assert_int_equal(c.packets, n);
+  assert_int_equal(c.rtp, n);
+  assert_int_equal(c.time_regressions, 0);
+  uint64_t sum = 0;
+  for (size_t i = 0; i < rup_session_get_stream_count(s); i++) {
+    rup_stream_stats ss;
+    rup_session_get_stream_stats(s, i, &ss);
+    sum += ss.packets;
+  }
+  assert_int_equal(sum, n);
+  rup_session_del(s);
+  rup_trace_del(t);
+  free(buf);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_bundled_captures_match_tshark),
       cmocka_unit_test(test_bundled_captures_with_sdp_match_tshark),
       cmocka_unit_test(test_shared_captures_match_tshark),
+      cmocka_unit_test(test_lookahead_ring_wraps),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
