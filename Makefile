@@ -37,10 +37,17 @@ test-san: deps $(SANBUILD)/build.ninja
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  meson test -C $(SANBUILD) --print-errorlogs
 
-test: test-fast test-san
+test: test-fast test-san docs
 
-bench: build
-	meson test -C $(BUILD) --benchmark --print-errorlogs --verbose
+BENCHBUILD ?= build-release
+
+$(BENCHBUILD)/build.ninja:
+	meson setup $(BENCHBUILD) -Dbuildtype=release -Dtests=disabled -Ddocs=disabled
+
+bench: deps $(BENCHBUILD)/build.ninja
+	ninja -C $(BENCHBUILD)
+	$(BENCHBUILD)/tests/bench/bench_replay
+	tests/bench/replay_vs_tshark.sh $(BENCHBUILD)
 
 install: build
 	meson install -C $(BUILD)
@@ -49,4 +56,4 @@ docs: build
 	ninja -C $(BUILD) docs
 
 clean:
-	rm -rf $(BUILD) $(SANBUILD)
+	rm -rf $(BUILD) $(SANBUILD) $(BENCHBUILD)

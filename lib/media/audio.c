@@ -74,20 +74,39 @@ static double secs(const rup_audio *a, uint64_t samples) {
 
 /* ---- delay manager: NetEq Histogram (histogram.cc) in floating point ---- */
 
+/* The true histogram is hist[i] * hist_scale: forgetting (every bucket times f) is
+ * a change of hist_scale, and hist_total (the sum of the true buckets) follows the
+ * same recurrence, so an update and a quantile cost O(1) and O(target) instead of
+ * O(buckets). Equal to histogram.cc up to floating-point rounding. */
 static void hist_reset(rup_audio *a) {
-  double v = 1.0;
+  double v = 1.0, total = 0.0;
   for (int i = 0; i < RUP_AUDIO_HIST_BUCKETS; i++) {
     v *= 0.5;
     a->hist[i] = v; /* histogram.cc Reset: buckets_[i] = 0.5^(i+1) */
+    total += v;
   }
+  a->hist_scale = 1.0;
+  a->hist_total = total;
   a->hist_forget = 0.0; /* Reset: forget_factor_ = 0, fast start */
   a->hist_adds = 0;
 }
 
 static void hist_add(rup_audio *a, int idx) {
   double f = a->hist_forget, base = a->p.forget;
-  for (int i = 0; i < RUP_AUDIO_HIST_BUCKETS; i++) a->hist[i] *= f; /* Add: forget, then */
-  a->hist[idx] += 1.0 - f;                                          /* add (1 - f) to the bucket */
+  if (f <= 0.0) { /* Add: forget everything, then */
+    memset(a->hist, 0, sizeof a->hist);
+    a->hist_scale = 1.0;
+    a->hist_total = 0.0;
+  } else {
+    a->hist_scale *= f;
+    a->hist_total *= f;
+    if (a->hist_scale < 1e-150) { /* keep the stored values in range */
+      for (int i = 0; i < RUP_AUDIO_HIST_BUCKETS; i++) a->hist[i] *= a->hist_scale;
+      a->hist_scale = 1.0;
+    }
+  }
+  a->hist[idx] += (1.0 - f) / a->hist_scale; /* add (1 - f) to the bucket */
+  a->hist_total += 1.0 - f;
   a->hist_adds++;
   if (a->p.start_forget_weight > 0) {
     if (f != base) { /* Add: f = clamp(1 - start_forget_weight / (add_count + 1), 0, base) */
@@ -103,14 +122,13 @@ static void hist_add(rup_audio *a, int idx) {
 
 /* histogram.cc Quantile: smallest index >= 1 whose cumulative mass reaches q. */
 static int hist_quantile(const rup_audio *a, double q) {
-  double total = 0;
-  for (int i = 0; i < RUP_AUDIO_HIST_BUCKETS; i++) total += a->hist[i];
+  double k = a->hist_scale, total = a->hist_total;
   double inverse = total * (1.0 - q);
-  double sum = total - a->hist[0];
+  double sum = total - a->hist[0] * k;
   int idx = 0;
   do {
     idx++;
-    sum -= a->hist[idx];
+    sum -= a->hist[idx] * k;
   } while (sum > inverse && idx < RUP_AUDIO_HIST_BUCKETS - 1);
   return idx;
 }

@@ -75,7 +75,9 @@ typedef struct rup_audio {
   rup_audio_params p;
   int64_t now_us;
   /* delay manager (NetEq-like) */
-  double hist[RUP_AUDIO_HIST_BUCKETS];
+  double hist[RUP_AUDIO_HIST_BUCKETS]; /* NetEq histogram / hist_scale */
+  double hist_scale;
+  double hist_total;              /* sum of the true buckets */
   double hist_forget;
   uint64_t hist_adds;
   int64_t win_id[RUP_AUDIO_MINWIN], win_min[RUP_AUDIO_MINWIN];
