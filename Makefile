@@ -6,7 +6,7 @@ SANBUILD   ?= build-san
 DEMO       ?= examples/data/demo.pcap.gz
 MESON_OPTS ?=
 
-.PHONY: all deps build demo eval test test-fast test-san bench install docs clean
+.PHONY: all deps build demo eval test test-fast test-san test-rust bench install docs clean
 
 all: build
 
@@ -37,7 +37,11 @@ test-san: deps $(SANBUILD)/build.ninja
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  meson test -C $(SANBUILD) --print-errorlogs
 
-test: test-fast test-san docs
+test-rust: build
+	cd bindings/rust && RUPTURE_BUILD_DIR=$(abspath $(BUILD)) RUPTURE_CLI=$(abspath $(BUILD))/tools/rupture \
+	  cargo test --offline
+
+test: test-fast test-san test-rust docs
 
 BENCHBUILD ?= build-release
 
