@@ -6,7 +6,7 @@ SANBUILD   ?= build-san
 DEMO       ?= examples/data/demo.pcap.gz
 MESON_OPTS ?=
 
-.PHONY: all deps build demo eval test test-fast test-san test-rust bench install docs clean
+.PHONY: all deps build demo eval test test-fast test-san test-python test-rust bench install docs clean
 
 all: build
 
@@ -41,7 +41,10 @@ test-rust: build
 	cd bindings/rust && RUPTURE_BUILD_DIR=$(abspath $(BUILD)) RUPTURE_CLI=$(abspath $(BUILD))/tools/rupture \
 	  cargo test --offline
 
-test: test-fast test-san test-rust docs
+test-python: build
+	bindings/python/run-tests.sh $(BUILD)
+
+test: test-fast test-san test-python test-rust docs
 
 BENCHBUILD ?= build-release
 
