@@ -6,7 +6,8 @@
  * (REFERENCE §4.2). No allocation; all state is bounded. */
 #include "media/audio.h"
 
-enum { SLOT_NONE = 0, SLOT_PLAYED, SLOT_CONCEAL, SLOT_CN, SLOT_MUTED };
+enum { SLOT_NONE = 0, SLOT_PLAYED = RUP_AUDIO_OUT_PLAYED, SLOT_CONCEAL = RUP_AUDIO_OUT_CONCEALED,
+       SLOT_CN = RUP_AUDIO_OUT_CN, SLOT_MUTED = RUP_AUDIO_OUT_MUTED };
 enum { KIND_AUDIO = 0, KIND_DTX = 1, KIND_SILENCE = 2 };
 
 #define TIME_LIMIT ((int64_t)1 << 60)   /* clamp for caller times (hostile pcap clocks) */
@@ -187,6 +188,17 @@ static void delay_update(rup_audio *a, int64_t ext, int64_t t, uint32_t samples)
 
 static int64_t desired_offset(const rup_audio *a) { return a->base_transit_us + a->target_delay_us; }
 
+static void out_hook(const rup_audio *a, int what, int64_t ts, uint64_t n, int64_t t, const rup_audio_pkt *pk) {
+  if (!a->on_out) return;
+  rup_audio_out o;
+  o.what = what;
+  o.ts = ts;
+  o.samples = n;
+  o.play_us = t;
+  o.pkt = pk;
+  a->on_out(a->on_out_ctx, &o);
+}
+
 /* ---- speech activity ---- */
 
 static void speech_set(rup_audio *a, int act, int64_t t) {
@@ -278,6 +290,7 @@ static void reclassify(rup_audio *a, int cls, int64_t now, const rup_imp_sink *s
   if (cls == SLOT_MUTED) a->muted_samples += a->run_samples;
   else a->dtx_samples += a->run_samples;
   if (a->speaking) speech_set(a, 0, a->run_start_us); /* the remote was silent, not speaking */
+  out_hook(a, RUP_AUDIO_OUT_RECLASSIFIED, 0, a->run_samples, a->run_start_us, NULL);
   if (a->run_emitted) {
     a->interruption.end_us = now;
     a->interruption.evidence |= RUP_EVID_SENDER_PAUSED;
@@ -319,6 +332,7 @@ static int slot_class(const rup_audio *a) {
 }
 
 static void missing(rup_audio *a, uint64_t n, int cls, int64_t t, const rup_imp_sink *sink) {
+  out_hook(a, cls, a->next_ts, n, t, cls == SLOT_CONCEAL && a->nbuf ? &a->buf[0] : NULL);
   a->st.total_samples_received += n; /* includes concealed samples (webrtc-stats totalSamplesReceived) */
   if (cls == SLOT_CONCEAL) {
     if (a->prev_class != SLOT_CONCEAL) { /* webrtc-stats concealmentEvents: concealed after non-concealed */
@@ -362,6 +376,7 @@ static void play(rup_audio *a, int64_t t, const rup_imp_sink *sink) {
   memmove(&a->buf[0], &a->buf[1], (a->nbuf - 1) * sizeof a->buf[0]);
   a->nbuf--;
   uint64_t n = (uint64_t)(pk.ts + pk.samples - a->next_ts);
+  out_hook(a, SLOT_PLAYED, a->next_ts, n, t, &pk);
   if (a->prev_class == SLOT_CONCEAL) end_run(a, t, &pk, sink); /* real audio plays again */
   a->st.total_samples_received += n;
   /* webrtc-stats jitterBufferDelay / EmittedCount / TargetDelay: per emitted sample */

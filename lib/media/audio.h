@@ -69,6 +69,25 @@ typedef struct rup_audio_pkt {
 
 typedef struct rup_audio_seg { int64_t start_us, end_us; } rup_audio_seg;
 
+/* Optional output hook (lib/decode drives a real decoder with it): called for
+ * every output slot, in playout order, as the model decides it. */
+enum {
+  RUP_AUDIO_OUT_PLAYED = 1,       /* a packet plays: pkt = that packet; samples may be fewer than
+                                     pkt->samples when its start overlaps audio already played */
+  RUP_AUDIO_OUT_CONCEALED = 2,    /* missing / late: pkt = next buffered packet (FEC source) or NULL */
+  RUP_AUDIO_OUT_CN = 3,           /* comfort noise: DTX / sender silence */
+  RUP_AUDIO_OUT_MUTED = 4,        /* the sender sent nothing (RTCP SR count) */
+  RUP_AUDIO_OUT_RECLASSIFIED = 5  /* the open concealment run (samples) was sender silence after all */
+};
+typedef struct rup_audio_out {
+  int what;                     /* RUP_AUDIO_OUT_* */
+  int64_t ts;                   /* extended RTP timestamp of the first output sample */
+  uint64_t samples;             /* clock-rate samples output */
+  int64_t play_us;              /* playout time of the first sample (RECLASSIFIED: the run's start) */
+  const rup_audio_pkt *pkt;     /* see above; NULL otherwise */
+} rup_audio_out;
+typedef void (*rup_audio_out_fn)(void *ctx, const rup_audio_out *o);
+
 typedef struct rup_audio {
   int codec;
   uint32_t clock_rate;
@@ -124,6 +143,8 @@ typedef struct rup_audio {
   rup_audio_seg segs[RUP_AUDIO_SPEECH_SEGS];
   unsigned nsegs, seg_pos;
   rup_audio_stats st;
+  rup_audio_out_fn on_out;      /* optional, set after init */
+  void *on_out_ctx;
 } rup_audio;
 
 void rup__audio_init(rup_audio *a, int codec, uint32_t clock_rate, const rup_audio_params *p);
