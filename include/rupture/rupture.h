@@ -253,6 +253,18 @@ typedef struct rup_settings {
   int64_t audio_min_delay_us;  /**< Audio jitter-buffer target floor (default 0: NetEq's base minimum). @since 0.1 */
   int64_t audio_max_delay_us;  /**< Audio jitter-buffer target ceiling (default 2 s). @since 0.1 */
   int32_t payload_opaque;      /**< 1 if payloads are encrypted/not inspectable: video frames from marker + timestamp only, keyframes unknown (default 0). @since 0.1 */
+  /* Rupture detection (docs/ruptures.md gives each default and the reason for it). */
+  int64_t audio_dropout_min_us; /**< Shortest audio break reported as #RUP_RUPTURE_AUDIO_DROPOUT. @since 0.1 */
+  uint32_t choppy_count;       /**< Interruptions within choppy_window_us that make #RUP_RUPTURE_CHOPPY_AUDIO. @since 0.1 */
+  int64_t choppy_window_us;    /**< Window for choppy_count. @since 0.1 */
+  int64_t video_freeze_min_us; /**< Shortest video freeze reported as #RUP_RUPTURE_VIDEO_FREEZE. @since 0.1 */
+  int64_t connection_lost_min_us; /**< Shortest total silence of a participant reported as #RUP_RUPTURE_CONNECTION_LOST. @since 0.1 */
+  int64_t lag_one_way_us;      /**< One-way delay that breaks turn-taking (ITU-T G.114: 400 ms). @since 0.1 */
+  int64_t lag_min_us;          /**< How long the delay must persist to be #RUP_RUPTURE_LAG. @since 0.1 */
+  int64_t merge_gap_us;        /**< Impairments of one participant and direction closer than this form one rupture. @since 0.1 */
+  int64_t end_hold_us;         /**< Hysteresis: a rupture ends only after this long without impairment. @since 0.1 */
+  int64_t hint_cooldown_us;    /**< After a prompting repair hint, later ruptures of no higher severity get #RUP_REPAIR_NONE for this long. @since 0.1 */
+  uint32_t max_ruptures;       /**< Ruptures kept in the history (older ones are dropped and counted). @since 0.1 */
 } rup_settings;
 
 /**
@@ -377,6 +389,8 @@ typedef struct rup_stream_stats {
   double muted_duration_s;     /**< Sender sent nothing while its RTCP kept flowing (muted). */
   double speech_duration_s;    /**< Remote voice activity (RFC 6464 V bit, else the DTX pattern). */
   int32_t speech_known;        /**< 1 if voice activity can be known for this stream. */
+  int32_t has_mos;             /**< 1 if mos is known (audio streams with enough packets). */
+  double mos;                  /**< ITU-T G.107 E-model MOS of this audio stream over the call (docs/quality.md). */
 } rup_stream_stats;
 
 /** Current version of ::rup_session_counters. */
@@ -417,7 +431,11 @@ typedef struct rup_session_counters {
 /** Event types. */
 typedef enum rup_event_type {
   RUP_EVENT_STREAM_ADDED = 1, /**< A new stream entered the stream table. */
-  RUP_EVENT_IMPAIRMENT = 2    /**< A stream-level impairment began or ended. */
+  RUP_EVENT_IMPAIRMENT = 2,   /**< A stream-level impairment began or ended. */
+  RUP_EVENT_RUPTURE_BEGIN = 3, /**< A rupture began (u.rupture). */
+  RUP_EVENT_RUPTURE_UPDATE = 4, /**< A rupture changed type, cause, severity or hint while it lasts (same id). */
+  RUP_EVENT_RUPTURE_END = 5,  /**< A rupture ended (u.rupture, end_us set). */
+  RUP_EVENT_QUALITY_CHANGE = 6 /**< A participant's quality level changed (u.quality). */
 } rup_event_type;
 
 /** Kinds of stream-level impairment (DESIGN.md §3). */
@@ -435,6 +453,108 @@ typedef enum rup_evidence {
   RUP_EVIDENCE_UNDECODABLE = 8,    /**< Frames complete but their references were lost. */
   RUP_EVIDENCE_SENDER_PAUSED = 16  /**< The sender went quiet (no packet was lost, or its RTCP packet count stood still): retracted. */
 } rup_evidence;
+
+/** Rupture types: what a person on the call experiences (DESIGN.md §3). */
+typedef enum rup_rupture_type {
+  RUP_RUPTURE_AUDIO_DROPOUT = 1,   /**< The voice drops out. */
+  RUP_RUPTURE_CHOPPY_AUDIO = 2,    /**< Many short audio interruptions in a window. */
+  RUP_RUPTURE_VIDEO_FREEZE = 3,    /**< The picture freezes while audio flows. */
+  RUP_RUPTURE_AV_OUTAGE = 4,       /**< Audio and video broken together, packets still partly flowing. */
+  RUP_RUPTURE_CONNECTION_LOST = 5, /**< Nothing arrives from the participant. */
+  RUP_RUPTURE_LAG = 6              /**< Delay high enough to break turn-taking. */
+} rup_rupture_type;
+
+/** Technical causes of a rupture. */
+typedef enum rup_cause {
+  RUP_CAUSE_UNKNOWN = 0,        /**< Not known. */
+  RUP_CAUSE_PACKET_LOSS = 1,    /**< Packets lost in the network. */
+  RUP_CAUSE_LATE_PACKETS = 2,   /**< Packets arrived after their playout time (jitter beyond the buffer). */
+  RUP_CAUSE_NETWORK_OUTAGE = 3, /**< Nothing got through. */
+  RUP_CAUSE_SENDER_STOPPED = 4, /**< One stream stopped while others of the participant flow. */
+  RUP_CAUSE_DECODER = 5,        /**< Frames could not be decoded (reference lost until the next keyframe). */
+  RUP_CAUSE_FROZEN_CONTENT = 6, /**< The sender keeps sending the same picture. */
+  RUP_CAUSE_DELAY = 7           /**< Path delay (lag). */
+} rup_cause;
+
+/** Severity of a rupture. */
+typedef enum rup_severity {
+  RUP_SEVERITY_MINOR = 1,    /**< Short, nothing important missed. */
+  RUP_SEVERITY_MODERATE = 2, /**< Noticeable; speech may have been missed. */
+  RUP_SEVERITY_SEVERE = 3    /**< Long, repeated, or the connection is gone. */
+} rup_severity;
+
+/** Repair hints: what the host may prompt (the wording is the host's; docs/ruptures.md). */
+typedef enum rup_repair {
+  RUP_REPAIR_NONE = 0,               /**< Nothing to prompt (minor, or within the cooldown). */
+  RUP_REPAIR_ACKNOWLEDGE = 1,        /**< Name the glitch lightly. */
+  RUP_REPAIR_ASK_REPEAT = 2,         /**< The local user missed remote speech: ask to repeat. */
+  RUP_REPAIR_OFFER_REPEAT = 3,       /**< The remote missed the local user's speech: offer to repeat. */
+  RUP_REPAIR_CHECK_IN = 4,           /**< Ask how the interruption felt; normalise the medium. */
+  RUP_REPAIR_SUGGEST_AUDIO_ONLY = 5, /**< Turn video off to save the conversation. */
+  RUP_REPAIR_USE_BACKUP_CHANNEL = 6, /**< Switch to the agreed backup (e.g. phone). */
+  RUP_REPAIR_RECONNECT = 7           /**< Reconnect the call. */
+} rup_repair;
+
+/**
+ * @brief Lower-case name of a rupture type ("audio_dropout", ...), "unknown" otherwise.
+ * @param[in] type a ::rup_rupture_type.
+ * @return a static string; never NULL.
+ * @since 0.1
+ */
+RUP_API const char *rup_rupture_type_name(int type);
+/**
+ * @brief Lower-case name of a cause ("packet_loss", ...).
+ * @param[in] cause a ::rup_cause.
+ * @return a static string; never NULL.
+ * @since 0.1
+ */
+RUP_API const char *rup_cause_name(int cause);
+/**
+ * @brief Lower-case name of a severity ("minor", "moderate", "severe").
+ * @param[in] severity a ::rup_severity.
+ * @return a static string; never NULL.
+ * @since 0.1
+ */
+RUP_API const char *rup_severity_name(int severity);
+/**
+ * @brief Lower-case name of a repair hint ("none", "ask_repeat", ...).
+ * @param[in] repair a ::rup_repair.
+ * @return a static string; never NULL.
+ * @since 0.1
+ */
+RUP_API const char *rup_repair_name(int repair);
+
+/** Streams a rupture can name. */
+#define RUP_RUPTURE_MAX_SSRCS 8
+
+/** A rupture, as delivered in events and kept in the session's history. */
+typedef struct rup_rupture {
+  uint32_t id;              /**< 1, 2, ... in order of beginning; kept through escalation. */
+  int32_t type;             /**< ::rup_rupture_type. */
+  int32_t cause;            /**< ::rup_cause. */
+  int32_t severity;         /**< ::rup_severity. */
+  int32_t direction;        /**< ::rup_direction: inbound = the local user misses the remote; outbound = the remote misses the local user. */
+  uint32_t participant;     /**< Participant index. */
+  uint32_t ssrc_count;      /**< Entries used in ssrcs. */
+  uint32_t ssrcs[RUP_RUPTURE_MAX_SSRCS]; /**< Streams involved. */
+  int64_t start_us;         /**< When the experience broke (e.g. the last shown frame). */
+  int64_t detected_us;      /**< When the library knew. */
+  int64_t end_us;           /**< When it ended; 0 while it lasts. */
+  double speech_missed_s;   /**< Seconds of the other side's speech inside the rupture. */
+  int32_t speech_known;     /**< 1 if speech_missed_s is measured, 0 if speech activity is unknown. */
+  int32_t repair;           /**< ::rup_repair hint. */
+  int32_t acknowledged;     /**< 1 after rup_session_ack_rupture(). */
+  int64_t acknowledged_us;  /**< When it was acknowledged. */
+} rup_rupture;
+
+/** Payload of #RUP_EVENT_QUALITY_CHANGE. */
+typedef struct rup_quality_event {
+  uint32_t participant;     /**< Participant index. */
+  int32_t direction;        /**< ::rup_direction. */
+  int32_t level;            /**< New level 0 (unusable) .. 5 (excellent). */
+  int32_t previous_level;   /**< Level before, -1 for the first report. */
+  double mos;               /**< Smoothed E-model MOS behind the level (1.0 .. 4.5). */
+} rup_quality_event;
 
 /** Payload of #RUP_EVENT_IMPAIRMENT. */
 typedef struct rup_impairment_event {
@@ -467,6 +587,8 @@ typedef struct rup_event {
   union {
     rup_stream_event stream; /**< For #RUP_EVENT_STREAM_ADDED. */
     rup_impairment_event impairment; /**< For #RUP_EVENT_IMPAIRMENT. */
+    rup_rupture rupture;             /**< For #RUP_EVENT_RUPTURE_BEGIN, _UPDATE and _END. */
+    rup_quality_event quality;       /**< For #RUP_EVENT_QUALITY_CHANGE. */
   } u;                   /**< Payload by type. */
 } rup_event;
 
@@ -487,6 +609,10 @@ typedef struct rup_callbacks {
   uint32_t version; /**< #RUP_CALLBACKS_VERSION. */
   int (*on_stream_added)(rup_session *s, const rup_event *ev, void *user_data); /**< A stream appeared. @since 0.1 */
   int (*on_impairment)(rup_session *s, const rup_event *ev, void *user_data);   /**< An impairment began or ended. @since 0.1 */
+  int (*on_rupture_begin)(rup_session *s, const rup_event *ev, void *user_data); /**< A rupture began. @since 0.1 */
+  int (*on_rupture_update)(rup_session *s, const rup_event *ev, void *user_data); /**< A rupture escalated or changed. @since 0.1 */
+  int (*on_rupture_end)(rup_session *s, const rup_event *ev, void *user_data);   /**< A rupture ended. @since 0.1 */
+  int (*on_quality_change)(rup_session *s, const rup_event *ev, void *user_data); /**< A quality level changed. @since 0.1 */
 } rup_callbacks;
 
 /** @} */
@@ -610,6 +736,82 @@ RUP_API int rup_session_advance(rup_session *s, int64_t now_us);
  * @since 0.1
  */
 RUP_API int rup_session_finish(rup_session *s, int64_t now_us);
+
+/**
+ * @brief Record that the host acted on a rupture (a repair conversation happened).
+ *
+ * The rupture–repair pair is kept for reports (the session note counts them).
+ * @param[in] s the session.
+ * @param[in] id rup_rupture::id.
+ * @param[in] now_us when; not smaller than any time already given.
+ * @return 0, #RUP_ERR_NOT_FOUND, #RUP_ERR_TIME_REGRESSION, #RUP_ERR_INVALID_STATE or #RUP_ERR_INVALID_ARGUMENT.
+ * @since 0.1
+ */
+RUP_API int rup_session_ack_rupture(rup_session *s, uint32_t id, int64_t now_us);
+
+/**
+ * @brief Tell the session that a stream is paused on purpose (camera off, microphone muted).
+ *
+ * A paused stream's silence is not a rupture. Without this call, a video stream
+ * that stops cleanly while audio flows is still reported, with cause
+ * #RUP_CAUSE_SENDER_STOPPED and a lower severity.
+ * @param[in] s the session.
+ * @param[in] ssrc the stream.
+ * @param[in] direction its ::rup_direction.
+ * @param[in] paused 1 paused, 0 resumed.
+ * @return 0, #RUP_ERR_NOT_FOUND, #RUP_ERR_INVALID_STATE or #RUP_ERR_INVALID_ARGUMENT.
+ * @since 0.1
+ */
+RUP_API int rup_session_set_stream_paused(rup_session *s, uint32_t ssrc, int direction, int paused);
+
+/**
+ * @brief Number of ruptures in the history (ongoing ones included).
+ * @param[in] s the session.
+ * @return the count (at most rup_settings::max_ruptures).
+ * @since 0.1
+ */
+RUP_API size_t rup_session_get_rupture_count(const rup_session *s);
+
+/**
+ * @brief One rupture of the history, oldest first.
+ * @param[in] s the session.
+ * @param[in] index 0 .. count-1.
+ * @param[out] out the rupture (end_us 0 while it lasts).
+ * @return 0, #RUP_ERR_NOT_FOUND or #RUP_ERR_INVALID_ARGUMENT.
+ * @since 0.1
+ */
+RUP_API int rup_session_get_rupture(const rup_session *s, size_t index, rup_rupture *out);
+
+/** Current version of ::rup_summary. */
+#define RUP_SUMMARY_VERSION 1
+
+/** Session-level summary of ruptures and quality. */
+typedef struct rup_summary {
+  uint32_t version;              /**< Version filled. */
+  uint32_t rupture_count;        /**< Ruptures that began (also those dropped from the history). */
+  double rupture_time_s;         /**< Total time inside ruptures (overlaps counted once). */
+  uint32_t by_type[7];           /**< Count by ::rup_rupture_type (index = type; 0 unused). */
+  double longest_s;              /**< Longest rupture. */
+  uint32_t acknowledged;         /**< Ruptures acknowledged by the host. */
+  double speech_missed_s;        /**< Speech missed in all ruptures. */
+  int32_t has_mos;               /**< 1 if mos_min is known. */
+  double mos_min;                /**< Lowest smoothed MOS of any participant and direction. */
+  int32_t quality_level_min;     /**< Lowest quality level reached, -1 if never computed. */
+  uint32_t ruptures_dropped;     /**< Ruptures not kept because the history was full. */
+} rup_summary;
+
+/**
+ * @brief Summary of the session so far.
+ * @param[in] s the session.
+ * @param[in] version #RUP_SUMMARY_VERSION.
+ * @param[out] out filled.
+ * @return 0, #RUP_ERR_VERSION or #RUP_ERR_INVALID_ARGUMENT.
+ * @since 0.1
+ */
+RUP_API int rup_session_get_summary_versioned(const rup_session *s, int version, rup_summary *out);
+
+/** Convenience wrapper of rup_session_get_summary_versioned(). */
+#define rup_session_get_summary(s, out) rup_session_get_summary_versioned((s), RUP_SUMMARY_VERSION, (out))
 
 /**
  * @brief Take the next queued event (requires rup_settings::max_queued_events > 0).

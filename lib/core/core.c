@@ -187,3 +187,31 @@ int rup__endpoint_same_addr(const rup_endpoint *a, const rup_endpoint *b) {
   if (a->family != b->family || a->family == 0) return 0;
   return memcmp(a->addr, b->addr, a->family == 4 ? 4 : 16) == 0;
 }
+
+/* Names of the rupture vocabulary (DESIGN.md §3), indexed by the enum values. */
+static const char *name_at(const char *const *names, size_t n, int v) {
+  return v >= 0 && (size_t)v < n && names[v] ? names[v] : "unknown";
+}
+
+const char *rup_rupture_type_name(int type) {
+  static const char *const n[] = {NULL, "audio_dropout", "choppy_audio", "video_freeze", "av_outage",
+                                  "connection_lost", "lag"};
+  return name_at(n, RUP_ARRAY_LEN(n), type);
+}
+
+const char *rup_cause_name(int cause) {
+  static const char *const n[] = {"unknown", "packet_loss", "late_packets", "network_outage",
+                                  "sender_stopped", "decoder", "frozen_content", "delay"};
+  return name_at(n, RUP_ARRAY_LEN(n), cause);
+}
+
+const char *rup_severity_name(int severity) {
+  static const char *const n[] = {NULL, "minor", "moderate", "severe"};
+  return name_at(n, RUP_ARRAY_LEN(n), severity);
+}
+
+const char *rup_repair_name(int repair) {
+  static const char *const n[] = {"none", "acknowledge", "ask_repeat", "offer_repeat", "check_in",
+                                  "suggest_audio_only", "use_backup_channel", "reconnect"};
+  return name_at(n, RUP_ARRAY_LEN(n), repair);
+}

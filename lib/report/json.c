@@ -119,7 +119,7 @@ static void write_stream(jw *w, const rup_stream_stats *st, int64_t base_us) {
   knum(w, "gap_density", st->gap_density);
   knum(w, "bitrate_kbps", st->bitrate_bps / 1000.0);
   knumn(w, "rtt_ms", st->has_rtt, st->rtt_ms);
-  knull(w, "mos");
+  knumn(w, "mos", st->has_mos, st->mos);
   if (st->has_remote_report) {
     open_obj(w, "remote_report");
     kuint(w, "fraction_lost", st->remote_fraction_lost);
@@ -182,6 +182,31 @@ static void write_stream(jw *w, const rup_stream_stats *st, int64_t base_us) {
                                      "muted_s", "speech_s"};
     for (size_t i = 0; i < RUP_ARRAY_LEN(af); i++) knull(w, af[i]);
   }
+  close_obj(w);
+}
+
+/* One rupture (DESIGN.md §5): times relative to the capture's first record. */
+static void write_rupture(jw *w, const rup_rupture *r, int64_t base_us) {
+  open_obj(w, NULL);
+  kuint(w, "id", r->id);
+  kstr(w, "type", rup_rupture_type_name(r->type));
+  kstr(w, "cause", rup_cause_name(r->cause));
+  kstr(w, "severity", rup_severity_name(r->severity));
+  kstr(w, "direction", r->direction == RUP_DIR_OUTBOUND ? "outbound" : "inbound");
+  kuint(w, "participant", r->participant);
+  key(w, "ssrcs");
+  fputc('[', w->fp);
+  for (uint32_t i = 0; i < r->ssrc_count && i < RUP_RUPTURE_MAX_SSRCS; i++)
+    fprintf(w->fp, i ? ", %" PRIu32 : "%" PRIu32, r->ssrcs[i]);
+  fputc(']', w->fp);
+  knum(w, "start_s", rel_s(r->start_us, base_us));
+  knum(w, "detected_s", rel_s(r->detected_us, base_us));
+  knumn(w, "end_s", r->end_us != 0, rel_s(r->end_us, base_us));
+  knumn(w, "duration_s", r->end_us != 0, (double)(r->end_us - r->start_us) / 1e6);
+  knumn(w, "speech_missed_s", r->speech_known, r->speech_missed_s);
+  kstr(w, "repair", rup_repair_name(r->repair));
+  kbool(w, "acknowledged", r->acknowledged);
+  knumn(w, "acknowledged_s", r->acknowledged, rel_s(r->acknowledged_us, base_us));
   close_obj(w);
 }
 
@@ -249,14 +274,34 @@ int rup_report_write_json(const rup_session *s, const rup_trace *t, const char *
   w.first = 0;
 
   key(&w, "ruptures");
-  fputs("[]", fp);
+  fputc('[', fp);
+  size_t nr = rup_session_get_rupture_count(s);
+  for (size_t i = 0; i < nr; i++) {
+    rup_rupture r;
+    if (rup_session_get_rupture(s, i, &r) != 0) continue;
+    if (i) fputs(",\n  ", fp);
+    write_rupture(&w, &r, base);
+  }
+  fputc(']', fp);
+  w.first = 0;
+  rup_summary sum;
+  rup_session_get_summary(s, &sum);
   open_obj(&w, "summary");
-  kuint(&w, "rupture_count", 0);
-  knum(&w, "rupture_time_s", 0.0);
+  kuint(&w, "rupture_count", sum.rupture_count);
+  knum(&w, "rupture_time_s", sum.rupture_time_s);
   open_obj(&w, "by_type");
+  for (int ty = 1; ty < 7; ty++)
+    if (sum.by_type[ty]) kuint(&w, rup_rupture_type_name(ty), sum.by_type[ty]);
   close_obj(&w);
-  knull(&w, "mos_min");
-  knull(&w, "quality_level_min");
+  knum(&w, "longest_s", sum.longest_s);
+  knum(&w, "speech_missed_s", sum.speech_missed_s);
+  kuint(&w, "acknowledged", sum.acknowledged);
+  kuint(&w, "ruptures_dropped", sum.ruptures_dropped);
+  knumn(&w, "mos_min", sum.has_mos, sum.mos_min);
+  if (sum.quality_level_min >= 0)
+    kint(&w, "quality_level_min", sum.quality_level_min);
+  else
+    knull(&w, "quality_level_min");
   close_obj(&w);
   close_obj(&w);
   fputc('\n', fp);

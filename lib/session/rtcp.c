@@ -1,12 +1,13 @@
 /* RTCP in the session: SR history, remote reports, RTT, CNAME, BYE, feedback. */
 #include "session/session.h"
 
-static void on_report_block(rup_session *s, const rup_rtcp_report_block *rb, int direction) {
+static void on_report_block(rup_session *s, const rup_rtcp_report_block *rb, uint32_t reporter, int direction) {
   /* The block is about a stream the reporter receives: it flows the other way. */
   rup_stream *st = rup__session_find_any(s, rb->ssrc, !direction);
   if (!st) return;
   st->has_remote_report = 1;
   st->remote = *rb;
+  rup__detect_report_block(s, st, reporter, direction, rb);
   if (rb->lsr == 0) return; /* RFC 3550 §6.4.1: LSR 0 = no SR received yet, no RTT */
   for (unsigned i = 0; i < RUP_SR_HISTORY; i++) {
     const rup_sr_seen *sr = &st->sr[i];
@@ -16,6 +17,7 @@ static void on_report_block(rup_session *s, const rup_rtcp_report_block *rb, int
       if (rtt >= 0) {
         st->has_rtt = 1;
         st->rtt_us = rtt;
+        rup__detect_rtt(s, st);
       }
       return;
     }
@@ -41,6 +43,7 @@ int rup__session_rtcp(rup_session *s, const uint8_t *buf, size_t len, int direct
           st->sr[st->sr_next].arrival_us = s->now_us;
           st->sr_next = (st->sr_next + 1) % RUP_SR_HISTORY;
           rup__playback_sender_report(s, st, p.sender_info.packet_count);
+          rup__detect_sender_report(s, st, p.sender_info.packet_count);
         }
         /* fall through: an SR carries report blocks too */
         /* FALLTHROUGH */
@@ -49,14 +52,16 @@ int rup__session_rtcp(rup_session *s, const uint8_t *buf, size_t len, int direct
         for (unsigned i = 0; i < p.report_count; i++) {
           rup_rtcp_report_block rb;
           rup__rtcp_report_block(&p, i, &rb);
-          on_report_block(s, &rb, direction);
+          on_report_block(s, &rb, p.ssrc, direction);
         }
+        rup__detect_rtcp_end(s, p.ssrc, direction, 1);
         break;
       case RUP_RTCP_SDES:
         s->counters.rtcp_sdes++;
         if (p.cname) {
           st = rup__session_find(s, p.cname_ssrc, direction);
           if (st) rup__session_set_cname(s, st, p.cname, p.cname_len);
+          rup__detect_rtcp_end(s, p.cname_ssrc, direction, 0);
         }
         break;
       case RUP_RTCP_BYE:

@@ -23,6 +23,18 @@ int rup_settings_default_versioned(int version, rup_settings *st) {
   d.video_reorder_wait_us = 100000;
   d.audio_min_delay_us = 0;        /* NetEq's base minimum delay */
   d.audio_max_delay_us = 2000000;  /* the NetEq delay histogram's range (100 buckets of 20 ms) */
+  /* rupture detection: each default and its reason in docs/ruptures.md §Settings */
+  d.audio_dropout_min_us = 500000;   /* a word (2-3 syllables at 4-5 syllables/s) is gone */
+  d.choppy_count = 3;
+  d.choppy_window_us = 6000000;      /* 3 of the 2-s windows Agora/Daily report on (REFERENCE §10) */
+  d.video_freeze_min_us = 1000000;   /* Agora freeze > 500 ms; Jitsi UI 2.5 s; 1 s in between */
+  d.connection_lost_min_us = 1000000; /* = stall_timeout_us: one second of nothing from anyone */
+  d.lag_one_way_us = 400000;         /* ITU-T G.114: > 400 ms one-way is unacceptable (REFERENCE §6) */
+  d.lag_min_us = 2000000;            /* persists through a conversational turn (Twilio: 3 of 5 samples) */
+  d.merge_gap_us = 2000000;          /* one network event, one rupture */
+  d.end_hold_us = 2000000;           /* no flapping; Twilio holds a warning >= 5 s (REFERENCE §10) */
+  d.hint_cooldown_us = 60000000;     /* prompt at most about once a minute for like ruptures */
+  d.max_ruptures = 256;              /* ~30 KiB; older ones still count in the summary */
   memcpy(st, &d, settings_size[version]);
   return 0;
 }
@@ -46,7 +58,10 @@ int rup_session_new(rup_session **out, const rup_settings *st, const rup_callbac
   if (set.max_streams == 0 || set.max_streams > 65536 || set.burst_gmin == 0 ||
       set.burst_gmin > 255 || set.report_interval_us <= 0 || set.max_queued_events > (1u << 20) ||
       set.stall_timeout_us <= 0 || set.video_reorder_wait_us < 0 || set.audio_min_delay_us < 0 ||
-      set.audio_max_delay_us < set.audio_min_delay_us)
+      set.audio_max_delay_us < set.audio_min_delay_us || set.audio_dropout_min_us < 0 ||
+      set.choppy_window_us < 0 || set.video_freeze_min_us < 0 || set.connection_lost_min_us < 0 ||
+      set.lag_one_way_us <= 0 || set.lag_min_us < 0 || set.merge_gap_us < 0 || set.end_hold_us < 0 ||
+      set.hint_cooldown_us < 0 || set.max_ruptures > (1u << 24) || set.choppy_count > RUP_DET_SHORT)
     return RUP_ERR_INVALID_ARGUMENT;
   if (cb && (cb->version < 1 || cb->version > RUP_CALLBACKS_VERSION)) return RUP_ERR_VERSION;
   if (!mem) mem = rup_mem_default();
@@ -64,11 +79,11 @@ int rup_session_new(rup_session **out, const rup_settings *st, const rup_callbac
   s->streams = rup__calloc(mem, sizeof(*s->streams) * set.max_streams);
   s->hash = rup__calloc(mem, sizeof(*s->hash) * hcap);
   s->participants = rup__calloc(mem, sizeof(*s->participants) * set.max_streams * 2);
-  s->pending_cap = (size_t)set.max_streams * RUP_EVENTS_PER_STREAM;
+  s->pending_cap = (size_t)set.max_streams * (RUP_EVENTS_PER_STREAM + RUP_DETECT_EVENTS_PER_STREAM);
   s->pending = rup__calloc(mem, sizeof(*s->pending) * s->pending_cap);
   if (set.max_queued_events) s->queue = rup__calloc(mem, sizeof(*s->queue) * set.max_queued_events);
   if (!s->streams || !s->hash || !s->participants || !s->pending ||
-      (set.max_queued_events && !s->queue)) {
+      (set.max_queued_events && !s->queue) || rup__detect_init(s) < 0) {
     rup_session_del(s);
     return RUP_ERR_NOMEM;
   }
@@ -86,6 +101,7 @@ void rup_session_del(rup_session *s) {
   rup__free(m, s->participants);
   rup__free(m, s->pending);
   rup__free(m, s->queue);
+  rup__detect_free(s);
   rup_mem mem = s->mem;
   rup__free(&mem, s);
 }
@@ -201,6 +217,10 @@ static int (*callback_for(const rup_callbacks *cb, int type))(rup_session *, con
   switch (type) {
     case RUP_EVENT_STREAM_ADDED: return cb->on_stream_added;
     case RUP_EVENT_IMPAIRMENT: return cb->on_impairment;
+    case RUP_EVENT_RUPTURE_BEGIN: return cb->on_rupture_begin;
+    case RUP_EVENT_RUPTURE_UPDATE: return cb->on_rupture_update;
+    case RUP_EVENT_RUPTURE_END: return cb->on_rupture_end;
+    case RUP_EVENT_QUALITY_CHANGE: return cb->on_quality_change;
     default: return NULL;
   }
 }
@@ -337,6 +357,7 @@ static int push_rtp(rup_session *s, const uint8_t *buf, size_t len, int directio
   if (st->rx.packets == 0) st->interval_start_us = s->now_us;
   unsigned flags = rup__rx_update(&st->rx, rtp.seq, rtp.ts, s->now_us, rtp.payload_len,
                                   rtp.marker, rtp.payload_type);
+  if (flags & RUP_RX_VALID) rup__detect_packet(s, st, rtp.ts);
   if (s->ext_audio_level_id) {
     rup_rtp_ext_elem e;
     int voice, level;
@@ -379,6 +400,7 @@ int rup_session_push_udp(rup_session *s, const uint8_t *buf, size_t len, int dir
     case RUP_WIRE_DTLS: s->counters.dtls++; break;
     default: s->counters.unknown++; break;
   }
+  if (!rup_err_is_fatal(rv)) rup__detect_run(s, s->now_us);
   return leave(s, rv);
 }
 
@@ -398,7 +420,8 @@ int64_t rup_session_next_deadline(const rup_session *s) {
     d = rup__playback_deadline(st);
     if (d < next) next = d;
   }
-  return next;
+  int64_t d = rup__detect_deadline(s);
+  return d < next ? d : next;
 }
 
 int rup_session_advance(rup_session *s, int64_t now_us) {
@@ -409,6 +432,7 @@ int rup_session_advance(rup_session *s, int64_t now_us) {
     roll_intervals(s->streams[i], now_us, s->st.report_interval_us);
     rup__playback_advance(s, s->streams[i], now_us);
   }
+  rup__detect_run(s, now_us);
   return leave(s, 0);
 }
 
@@ -420,6 +444,7 @@ int rup_session_finish(rup_session *s, int64_t now_us) {
     roll_intervals(s->streams[i], now_us, s->st.report_interval_us);
     rup__playback_finish(s, s->streams[i], now_us);
   }
+  rup__detect_finish(s, now_us);
   s->finished = 1;
   return leave(s, 0);
 }
@@ -447,6 +472,8 @@ int rup_session_get_stream_stats_versioned(const rup_session *s, size_t index, i
       }
     }
   }
+  o.has_mos = rup__detect_stream_mos(s, st, &o.mos);
+  if (!o.has_mos) o.mos = 0.0;
   o.version = (uint32_t)version;
   memcpy(out, &o, stats_size[version]);
   return 0;
@@ -494,4 +521,34 @@ void rup__session_set_cname(rup_session *s, rup_stream *st, const uint8_t *cname
   memcpy(p->cname, cname, len);
   p->cname_len = len;
   st->participant = (uint32_t)s->n_participants++;
+}
+
+/* ---- ruptures: host actions (lib/detect) ---- */
+
+int rup_session_ack_rupture(rup_session *s, uint32_t id, int64_t now_us) {
+  if (!s || id == 0) return RUP_ERR_INVALID_ARGUMENT;
+  if (s->fatal || s->in_callback) return RUP_ERR_INVALID_STATE;
+  if (!s->finished) { /* after finish the note may still record a repair: time is not advanced */
+    if (s->have_time && now_us < s->now_us) {
+      s->counters.time_regressions++;
+      return RUP_ERR_TIME_REGRESSION;
+    }
+    int rv = rup__detect_ack(s, id, now_us);
+    if (rv == 0) { /* a time given to the session: later calls may not go before it */
+      s->now_us = now_us;
+      s->have_time = 1;
+    }
+    return rv;
+  }
+  return rup__detect_ack(s, id, now_us);
+}
+
+int rup_session_set_stream_paused(rup_session *s, uint32_t ssrc, int direction, int paused) {
+  if (!s || (direction != RUP_DIR_INBOUND && direction != RUP_DIR_OUTBOUND) || (paused != 0 && paused != 1))
+    return RUP_ERR_INVALID_ARGUMENT;
+  if (s->fatal || s->in_callback || s->finished) return RUP_ERR_INVALID_STATE;
+  rup_stream *st = rup__session_find(s, ssrc, direction);
+  if (!st) return RUP_ERR_NOT_FOUND;
+  rup__detect_paused(s, st, paused);
+  return 0;
 }

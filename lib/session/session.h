@@ -7,6 +7,7 @@
 #define RUP_SESSION_H
 
 #include "core/core.h"
+#include "detect/detect.h"
 #include "media/audio.h"
 #include "media/video.h"
 #include "stream/stream.h"
@@ -19,6 +20,10 @@
 /* Events one call may produce per stream (begin+end of three impairment kinds, plus
  * stream added), so the pending buffer is bounded by max_streams. */
 #define RUP_EVENTS_PER_STREAM 8
+/* Rupture and quality events one call may produce per group (participant and
+ * direction): begin/update/end of two slots, a late begin, a quality change; at most
+ * two groups per stream have ever had a stream (docs/ruptures.md). */
+#define RUP_DETECT_EVENTS_PER_STREAM 8
 
 typedef struct rup_sr_seen {
   uint32_t ntp_mid; /* middle 32 bits of the SR's NTP timestamp = a later LSR */
@@ -57,12 +62,14 @@ typedef struct rup_stream {
     rup_video video;
     rup_audio audio;
   } m;
+  rup_det_stream det; /* lib/detect state of this stream */
 } rup_stream;
 
 typedef struct rup_participant {
   rup_endpoint addr; /* remote address when keyed by address */
   uint8_t cname_len;
   char cname[RUP_CNAME_MAX];
+  int64_t last_rtcp_us; /* last RTCP from this participant (inbound), 0 none */
 } rup_participant;
 
 struct rup_session {
@@ -92,6 +99,8 @@ struct rup_session {
   /* events of the current call, delivered when its state is committed */
   rup_event *pending;
   size_t n_pending, pending_cap;
+
+  rup_detect det; /* lib/detect: ruptures, hints, quality */
 
   rup_event *queue; /* ring of max_queued_events */
   size_t q_head, q_len;

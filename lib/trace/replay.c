@@ -11,7 +11,8 @@
  *   changed: every datagram is pushed with its own capture time. While no stream
  *   is being discovered the window is empty and datagrams go straight through.
  * - Between datagrams, session time passes through every rup_session_next_deadline()
- *   as a live host's timer would make it, so absences are detected on time.
+ *   as a live host's timer would make it, so absences are detected on time (at most
+ *   RUP__MAX_STEPS deadlines per datagram, then one advance to its arrival).
  * - Time: real captures can step backwards (clock steps, multi-queue NICs, merged
  *   files); a session refuses that, so the arrival passed is the largest capture
  *   time seen so far.
@@ -29,6 +30,9 @@
 #define RUP__LOOKAHEAD_US 1000000
 #define RUP__HOLD_PKTS 16384
 #define RUP__HOLD_BYTES (8u << 20)
+/* Deadlines stepped through one by one before a datagram (21 min of 5 s report
+ * intervals; stalls and freezes fire within the first seconds of a gap). */
+#define RUP__MAX_STEPS 256
 
 typedef struct held {
   int64_t arrival_us;
@@ -62,10 +66,15 @@ static void map_extensions(rup_session *s, const rup__sdp *sdp) {
  * interruptions) are detected when they would be live. */
 static int push(rup_session *s, const uint8_t *buf, size_t len, int dir, int64_t arrival,
                 const rup_endpoint *src, const rup_endpoint *dst) {
+  int steps = 0;
   for (int64_t d; (d = rup_session_next_deadline(s)) < arrival;) {
+    /* Bounded: the report-interval deadline recurs while a stream is silent, so a long
+     * gap (or a corrupt timestamp years ahead) would mean billions of steps. Past
+     * RUP__MAX_STEPS the session catches up to the arrival in one advance. */
+    if (++steps > RUP__MAX_STEPS) d = arrival;
     int a = rup_session_advance(s, d);
-    if (a == RUP_ERR_TIME_REGRESSION) break;
-    if (a < 0) return a;
+    if (a < 0 && a != RUP_ERR_TIME_REGRESSION) return a;
+    if (a == RUP_ERR_TIME_REGRESSION || d == arrival) break;
   }
   int r = rup_session_push_udp(s, buf, len, dir, arrival, src, dst);
   return push_error_stops(r) ? r : 0;
