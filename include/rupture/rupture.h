@@ -265,6 +265,8 @@ typedef struct rup_settings {
   int64_t end_hold_us;         /**< Hysteresis: a rupture ends only after this long without impairment. @since 0.1 */
   int64_t hint_cooldown_us;    /**< After a prompting repair hint, later ruptures of no higher severity get #RUP_REPAIR_NONE for this long. @since 0.1 */
   uint32_t max_ruptures;       /**< Ruptures kept in the history (older ones are dropped and counted). @since 0.1 */
+  int32_t decode_audio;        /**< 1: decode Opus with libopus (concealment and speech from the signal; default 0). Needs the library built with the decode feature (#RUP_ERR_UNSUPPORTED otherwise). @since 0.1 */
+  int32_t decode_video;        /**< 1: decode VP8/VP9 with libvpx (undecodable and frozen pictures; default 0). @since 0.1 */
 } rup_settings;
 
 /**
@@ -389,6 +391,12 @@ typedef struct rup_stream_stats {
   double muted_duration_s;     /**< Sender sent nothing while its RTCP kept flowing (muted). */
   double speech_duration_s;    /**< Remote voice activity (RFC 6464 V bit, else the DTX pattern). */
   int32_t speech_known;        /**< 1 if voice activity can be known for this stream. */
+  int32_t decode_verified;     /**< 1 if a decoder ran on this stream: frames_decoded / concealed_samples / speech come from it (docs/decode.md). */
+  uint64_t frames_ref_missing; /**< Decoder: frames decoded from a lost or broken reference. */
+  uint64_t frames_decode_errors; /**< Decoder: frames the decoder refused or flagged corrupt. */
+  uint64_t frozen_content_count; /**< Decoder: runs of identical pictures >= 1 s (stuck camera). */
+  double frozen_content_duration_s; /**< Decoder: their total duration. */
+  double speech_level_dbfs;    /**< Decoder: mean level of speech, dBFS (0 if none). */
   int32_t has_mos;             /**< 1 if mos is known (audio streams with enough packets). */
   double mos;                  /**< ITU-T G.107 E-model MOS of this audio stream over the call (docs/quality.md). */
 } rup_stream_stats;
@@ -451,7 +459,8 @@ typedef enum rup_evidence {
   RUP_EVIDENCE_LATE = 2,           /**< Packets arrived after their playout time. */
   RUP_EVIDENCE_NO_PACKETS = 4,     /**< Nothing arrived at all. */
   RUP_EVIDENCE_UNDECODABLE = 8,    /**< Frames complete but their references were lost. */
-  RUP_EVIDENCE_SENDER_PAUSED = 16  /**< The sender went quiet (no packet was lost, or its RTCP packet count stood still): retracted. */
+  RUP_EVIDENCE_SENDER_PAUSED = 16, /**< The sender went quiet (no packet was lost, or its RTCP packet count stood still): retracted. */
+  RUP_EVIDENCE_FROZEN_CONTENT = 32 /**< Frames keep coming but the decoded picture does not change (decode layer). */
 } rup_evidence;
 
 /** Rupture types: what a person on the call experiences (DESIGN.md §3). */
@@ -629,7 +638,7 @@ typedef struct rup_callbacks {
  * @param[in] cb callbacks (copied), or NULL for none.
  * @param[in] mem allocator (copied), or NULL for rup_mem_default().
  * @param[in] user_data passed to every callback.
- * @return 0, #RUP_ERR_INVALID_ARGUMENT, #RUP_ERR_VERSION or #RUP_ERR_NOMEM.
+ * @return 0, #RUP_ERR_INVALID_ARGUMENT, #RUP_ERR_VERSION, #RUP_ERR_UNSUPPORTED (decode asked, library built without it) or #RUP_ERR_NOMEM.
  * @since 0.1
  */
 RUP_API int rup_session_new(rup_session **out, const rup_settings *st, const rup_callbacks *cb,
@@ -979,7 +988,18 @@ typedef struct rup_replay_options {
   size_t local_count;    /**< Number of entries in @p local. */
   /** Called now and then with progress; may be NULL. Return non-zero to stop the replay. */
   int (*on_progress)(uint64_t bytes_read, uint64_t file_size, void *user_data);
-  void *user_data;       /**< Passed to on_progress. */
+  void *user_data;       /**< Passed to on_progress and on_tick. */
+  /** Interval of on_tick in capture time, µs (at least 1000 when on_tick is set). @since 0.1 */
+  int64_t tick_interval_us;
+  /**
+   * Called at the first record's time + k × tick_interval_us (k = 1, 2, ...) of
+   * session time, up to the end of the capture, after every deadline before that time
+   * and before any later datagram is pushed: the moment to sample statistics (e.g.
+   * rup_report_series_sample()). The session may be read, not pushed or advanced.
+   * May be NULL. Return non-zero to stop the replay (#RUP_ERR_CALLBACK_FAILURE).
+   * @since 0.1
+   */
+  int (*on_tick)(rup_session *s, int64_t now_us, void *user_data);
 } rup_replay_options;
 
 /**

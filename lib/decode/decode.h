@@ -24,11 +24,8 @@
 #include "media/audio.h"
 #include "media/video.h"
 
-/* Proposed public value (include/rupture/rupture.h: RUP_EVIDENCE_FROZEN_CONTENT = 32):
- * the decoded picture stopped changing while frames kept arriving. */
-#ifndef RUP_EVID_FROZEN_CONTENT
-#define RUP_EVID_FROZEN_CONTENT 32u
-#endif
+/* Frozen content (the decoded picture stopped changing while frames kept arriving)
+ * is reported as a RUP_IMP_FREEZE with evidence RUP_EVID_FROZEN_CONTENT (media.h). */
 
 /* ---- shared: bounded payload store (direct-mapped by extended seq + byte ring) ---- */
 typedef struct rup_pkt_ref {

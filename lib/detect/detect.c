@@ -192,6 +192,7 @@ static void speech_missed(const rup_session *s, uint32_t p, int dir, rup_rupture
     /* inbound: the remote's speech on the inbound stream; outbound: the local user's
      * speech on the stream we send (what the remote missed). */
     double v = rup__audio_speech_between(&st->m.audio, r->start_us, t1);
+    if (v < 0 && st->adec) v = rup__adec_speech_between(st->adec, r->start_us, t1); /* decoded energy */
     if (v >= 0) {
       sum += v;
       known = 1;
@@ -409,6 +410,7 @@ static int cause_of(const rup_session *s, const rup_det_slot *sl, const scan *c)
     const rup_stream *st = rup__session_find(s, r->ssrcs[i], r->direction);
     if (st && st->det.sr_loss_us > r->start_us) sr_loss = 1; /* the sender sent what we did not get */
   }
+  if (e & RUP_EVIDENCE_FROZEN_CONTENT) return RUP_CAUSE_FROZEN_CONTENT; /* frames came, the picture stood still */
   if ((e & RUP_EVIDENCE_SEQ_GAP) || sr_loss) return RUP_CAUSE_PACKET_LOSS;
   if (e & RUP_EVIDENCE_LATE) return RUP_CAUSE_LATE_PACKETS;
   if (e & RUP_EVIDENCE_UNDECODABLE) return RUP_CAUSE_DECODER;

@@ -1,14 +1,9 @@
-/* The playback models of a stream (lib/media) and the impairments they report. */
+/* The playback models of a stream (lib/media), its optional decoders (lib/decode)
+ * and the impairments they report. */
 #include "session/session.h"
 
-
-typedef struct sink_ctx {
-  rup_session *s;
-  const rup_stream *st;
-} sink_ctx;
-
 static void on_imp(void *ctx, const rup_imp *imp, int phase) {
-  const sink_ctx *c = ctx;
+  const rup_sink_ctx *c = ctx;
   rup_event ev;
   memset(&ev, 0, sizeof ev);
   ev.type = RUP_EVENT_IMPAIRMENT;
@@ -29,12 +24,44 @@ static void on_imp(void *ctx, const rup_imp *imp, int phase) {
   rup__detect_impairment(c->s, (rup_stream *)c->st, imp, phase);
 }
 
-#define SINK(s, st)              \
-  sink_ctx ctx_ = {(s), (st)};   \
-  rup_imp_sink sink_ = {on_imp, &ctx_}
+/* The stream's sink lives in the stream (decoders keep it between calls). */
+#define SINK(s, st) const rup_imp_sink sink_ = (st)->sink; (void)(s)
+
+static void setup_sink(rup_session *s, rup_stream *st) {
+  st->sink_ctx.s = s;
+  st->sink_ctx.st = st;
+  st->sink.fn = on_imp;
+  st->sink.ctx = &st->sink_ctx;
+}
+
+/* Decoders (docs/decode.md) when the settings ask for them and the library has them.
+ * A decoder that cannot start (no memory) leaves the packet model alone in charge. */
+static void setup_decoder(rup_session *s, rup_stream *st) {
+#if RUP_HAVE_DECODE
+  if (st->model == RUP_MODEL_VIDEO && s->st.decode_video &&
+      (st->codec == RUP_CODEC_VP8 || st->codec == RUP_CODEC_VP9)) {
+    if (rup__vdec_new(&st->vdec, &s->mem, st->codec, NULL) == 0)
+      rup__vdec_attach(st->vdec, &st->m.video, &st->sink);
+  } else if (st->model == RUP_MODEL_AUDIO && s->st.decode_audio && st->codec == RUP_CODEC_OPUS) {
+    if (rup__adec_new(&st->adec, &s->mem, st->rx.clock_rate) == 0) rup__adec_attach(st->adec, &st->m.audio);
+  }
+#else
+  (void)s;
+  (void)st;
+#endif
+}
+
+void rup__playback_free(rup_session *s, rup_stream *st) {
+  (void)s;
+  if (st->vdec) rup__vdec_free(st->vdec);
+  if (st->adec) rup__adec_free(st->adec);
+  st->vdec = NULL;
+  st->adec = NULL;
+}
 
 void rup__playback_setup(rup_session *s, rup_stream *st) {
   if (st->model != RUP_MODEL_NONE) return; /* a model keeps the kind it started with */
+  setup_sink(s, st);
   if (st->media == RUP_MEDIA_VIDEO) {
     rup_video_params p;
     memset(&p, 0, sizeof p);
@@ -52,12 +79,15 @@ void rup__playback_setup(rup_session *s, rup_stream *st) {
     rup__audio_init(&st->m.audio, st->codec, st->rx.clock_rate, &p);
     st->model = RUP_MODEL_AUDIO;
   }
+  setup_decoder(s, st);
 }
 
 void rup__playback_packet(rup_session *s, rup_stream *st, const rup_rtp *rtp, unsigned rx_flags) {
   if (st->model == RUP_MODEL_NONE) return;
   SINK(s, st);
   rup_media_pkt mp = {rtp, rx_flags, rup__rx_ext_seq(&st->rx, rtp->seq), s->now_us};
+  if (st->vdec) rup__vdec_packet(st->vdec, mp.ext_seq, rtp); /* decoders keep the payload first */
+  if (st->adec) rup__adec_packet(st->adec, mp.ext_seq, rtp);
   if (st->model == RUP_MODEL_VIDEO)
     rup__video_packet(&st->m.video, &mp, &sink_);
   else
@@ -101,4 +131,6 @@ void rup__playback_finish(rup_session *s, rup_stream *st, int64_t now_us) {
     rup__video_finish(&st->m.video, now_us, &sink_);
   else
     rup__audio_finish(&st->m.audio, now_us, &sink_);
+  if (st->vdec) rup__vdec_finish(st->vdec, now_us);
+  if (st->adec) rup__adec_finish(st->adec, now_us);
 }

@@ -64,6 +64,9 @@ int rup_session_new(rup_session **out, const rup_settings *st, const rup_callbac
       set.hint_cooldown_us < 0 || set.max_ruptures > (1u << 24) || set.choppy_count > RUP_DET_SHORT)
     return RUP_ERR_INVALID_ARGUMENT;
   if (cb && (cb->version < 1 || cb->version > RUP_CALLBACKS_VERSION)) return RUP_ERR_VERSION;
+#if !RUP_HAVE_DECODE
+  if (set.decode_audio || set.decode_video) return RUP_ERR_UNSUPPORTED; /* built without lib/decode */
+#endif
   if (!mem) mem = rup_mem_default();
   if (!mem->malloc || !mem->realloc || !mem->free) return RUP_ERR_INVALID_ARGUMENT;
 
@@ -95,7 +98,10 @@ void rup_session_del(rup_session *s) {
   if (!s) return;
   const rup_mem *m = &s->mem;
   if (s->streams)
-    for (size_t i = 0; i < s->n_streams; i++) rup__free(m, s->streams[i]);
+    for (size_t i = 0; i < s->n_streams; i++) {
+      rup__playback_free(s, s->streams[i]);
+      rup__free(m, s->streams[i]);
+    }
   rup__free(m, s->streams);
   rup__free(m, s->hash);
   rup__free(m, s->participants);

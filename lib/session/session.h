@@ -8,6 +8,7 @@
 
 #include "core/core.h"
 #include "detect/detect.h"
+#include "decode/decode.h"
 #include "media/audio.h"
 #include "media/video.h"
 #include "stream/stream.h"
@@ -30,9 +31,17 @@ typedef struct rup_sr_seen {
   int64_t arrival_us;
 } rup_sr_seen;
 
+typedef struct rup_stream rup_stream;
+
+/* Context of a stream's impairment sink. */
+typedef struct rup_sink_ctx {
+  rup_session *s;
+  rup_stream *st;
+} rup_sink_ctx;
+
 typedef enum rup_model { RUP_MODEL_NONE = 0, RUP_MODEL_VIDEO = 1, RUP_MODEL_AUDIO = 2 } rup_model;
 
-typedef struct rup_stream {
+struct rup_stream {
   uint32_t ssrc;
   int32_t direction;
   int32_t codec;
@@ -63,7 +72,13 @@ typedef struct rup_stream {
     rup_audio audio;
   } m;
   rup_det_stream det; /* lib/detect state of this stream */
-} rup_stream;
+  /* impairment sink of the models and decoders (points at this stream) */
+  rup_sink_ctx sink_ctx;
+  rup_imp_sink sink;
+  /* decoders (lib/decode), when rup_settings.decode_audio / decode_video ask */
+  rup_vdec *vdec;
+  rup_adec *adec;
+};
 
 typedef struct rup_participant {
   rup_endpoint addr; /* remote address when keyed by address */
@@ -124,6 +139,7 @@ int rup__session_rtcp(rup_session *s, const uint8_t *buf, size_t len, int direct
 
 /* playback.c */
 void rup__playback_setup(rup_session *s, rup_stream *st);
+void rup__playback_free(rup_session *s, rup_stream *st);
 void rup__playback_packet(rup_session *s, rup_stream *st, const rup_rtp *rtp, unsigned rx_flags);
 void rup__playback_sender_report(rup_session *s, rup_stream *st, uint32_t packet_count);
 void rup__playback_keyframe_request(rup_stream *st);

@@ -22,6 +22,34 @@ static void fill_video(const rup_video_stats *v, rup_stream_stats *o) {
   o->frame_height = v->height;
 }
 
+/* Where a decoder ran, it wins over the packet model for what it measures
+ * (docs/decode.md): pictures actually decoded, samples actually concealed, speech
+ * from the decoded signal. */
+static void fill_decoded(const rup_stream *st, rup_stream_stats *o) {
+  if (st->vdec) {
+    rup_vdec_stats v;
+    rup__vdec_stats(st->vdec, &v);
+    o->decode_verified = 1;
+    o->frames_decoded = v.frames_decoded;
+    o->frames_dropped = o->frames_received > v.frames_decoded ? o->frames_received - v.frames_decoded : 0;
+    o->frames_ref_missing = v.frames_ref_missing;
+    o->frames_decode_errors = v.frames_errors + v.frames_corrupt;
+    o->frozen_content_count = v.frozen_count;
+    o->frozen_content_duration_s = v.frozen_duration_s;
+  }
+  if (st->adec) {
+    rup_adec_stats a;
+    rup__adec_stats(st->adec, &a);
+    o->decode_verified = 1;
+    o->concealed_samples = a.concealed_samples;
+    if (a.clock_rate) {
+      o->speech_duration_s = (double)a.speech_samples / a.clock_rate;
+      o->speech_known = 1;
+    }
+    o->speech_level_dbfs = a.speech_level_dbfs;
+  }
+}
+
 static void fill_audio(const rup_audio_stats *a, rup_stream_stats *o) {
   o->has_playback = 1;
   o->total_samples_received = a->total_samples_received;
@@ -110,6 +138,7 @@ void rup__stats_fill(const rup_stream *st, rup_stream_stats *out) {
   o.ws_max_jitter_ms = w.max_jitter_ms;
   if (st->model == RUP_MODEL_VIDEO) fill_video(&st->m.video.st, &o);
   if (st->model == RUP_MODEL_AUDIO) fill_audio(&st->m.audio.st, &o);
+  fill_decoded(st, &o);
   *out = o;
 }
 
