@@ -43,6 +43,7 @@ int rup__session_rtcp(rup_session *s, const uint8_t *buf, size_t len, int direct
           st->sr[st->sr_next].arrival_us = s->now_us;
           st->sr_next = (st->sr_next + 1) % RUP_SR_HISTORY;
           rup__playback_sender_report(s, st, p.sender_info.packet_count);
+          rup__session_refresh_deadline(s, st);
           rup__detect_sender_report(s, st, p.sender_info.packet_count);
         }
         /* fall through: an SR carries report blocks too */
@@ -87,6 +88,7 @@ int rup__session_rtcp(rup_session *s, const uint8_t *buf, size_t len, int direct
           if (st) {
             st->pli_count++;
             rup__playback_keyframe_request(st);
+            rup__session_refresh_deadline(s, st);
           }
         } else if (p.count == 4) { /* RFC 5104 §4.3.1 FIR: each FCI entry names an SSRC */
           s->counters.rtcp_fir++;
@@ -95,6 +97,7 @@ int rup__session_rtcp(rup_session *s, const uint8_t *buf, size_t len, int direct
             if (st) {
               st->fir_count++;
               rup__playback_keyframe_request(st);
+              rup__session_refresh_deadline(s, st);
             }
           }
         } else {

@@ -161,6 +161,7 @@ static int stream_create(rup_session *s, uint32_t ssrc, int direction, const rup
   st->ssrc = ssrc;
   st->direction = direction;
   st->payload_type = -1;
+  st->deadline = INT64_MAX;
   st->audio_level_dbov = -1;
   st->voice_activity = -1;
   if (src) st->src = *src;
@@ -328,6 +329,7 @@ int rup__session_describe(rup_session *s, uint32_t ssrc, int codec, int payload_
   }
   if (!(guessed && st->described)) {
     stream_set_codec_and_model(s, st, codec, payload_type, clock_rate, guessed);
+    rup__session_refresh_deadline(s, st);
     if (!guessed) st->described = 1;
   }
   if (created) emit_stream_added(s, st);
@@ -376,6 +378,7 @@ static int push_rtp(rup_session *s, const uint8_t *buf, size_t len, int directio
   roll_intervals(st, s->now_us, s->st.report_interval_us);
   if (created) emit_stream_added(s, st);
   rup__playback_packet(s, st, &rtp, flags);
+  rup__session_refresh_deadline(s, st);
   return 0;
 }
 
@@ -415,17 +418,24 @@ int rup_session_push_packet(rup_session *s, const uint8_t *buf, size_t len, int 
   return rup_session_push_udp(s, buf, len, direction, arrival_us, NULL, NULL);
 }
 
+/* Each stream's next deadline (report interval, playback model) is cached: it can
+ * change only when the stream is touched, and rup_session_next_deadline() runs
+ * before every datagram of a replay. */
+void rup__session_refresh_deadline(const rup_session *s, rup_stream *st) {
+  int64_t next = INT64_MAX;
+  if (st->rx.received) {
+    next = st->interval_start_us + s->st.report_interval_us;
+    int64_t d = rup__playback_deadline(st);
+    if (d < next) next = d;
+  }
+  st->deadline = next;
+}
+
 int64_t rup_session_next_deadline(const rup_session *s) {
   if (!s) return INT64_MAX;
   int64_t next = INT64_MAX;
-  for (size_t i = 0; i < s->n_streams; i++) {
-    const rup_stream *st = s->streams[i];
-    if (st->rx.received == 0) continue;
-    int64_t d = st->interval_start_us + s->st.report_interval_us;
-    if (d < next) next = d;
-    d = rup__playback_deadline(st);
-    if (d < next) next = d;
-  }
+  for (size_t i = 0; i < s->n_streams; i++)
+    if (s->streams[i]->deadline < next) next = s->streams[i]->deadline;
   int64_t d = rup__detect_deadline(s);
   return d < next ? d : next;
 }
@@ -437,6 +447,7 @@ int rup_session_advance(rup_session *s, int64_t now_us) {
   for (size_t i = 0; i < s->n_streams; i++) {
     roll_intervals(s->streams[i], now_us, s->st.report_interval_us);
     rup__playback_advance(s, s->streams[i], now_us);
+    rup__session_refresh_deadline(s, s->streams[i]);
   }
   rup__detect_run(s, now_us);
   return leave(s, 0);
@@ -449,6 +460,7 @@ int rup_session_finish(rup_session *s, int64_t now_us) {
   for (size_t i = 0; i < s->n_streams; i++) {
     roll_intervals(s->streams[i], now_us, s->st.report_interval_us);
     rup__playback_finish(s, s->streams[i], now_us);
+    rup__session_refresh_deadline(s, s->streams[i]);
   }
   rup__detect_finish(s, now_us);
   s->finished = 1;

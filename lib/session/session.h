@@ -78,6 +78,7 @@ struct rup_stream {
   /* decoders (lib/decode), when rup_settings.decode_audio / decode_video ask */
   rup_vdec *vdec;
   rup_adec *adec;
+  int64_t deadline; /* cached min(report interval, playback model) deadline */
 };
 
 typedef struct rup_participant {
@@ -122,6 +123,8 @@ struct rup_session {
   rup_event polled;
 };
 
+/* Recompute a stream's cached deadline after it changed. */
+void rup__session_refresh_deadline(const rup_session *s, rup_stream *st);
 /* Look up a stream; NULL if absent. */
 rup_stream *rup__session_find(const rup_session *s, uint32_t ssrc, int direction);
 /* Either direction, preferring `direction`. */

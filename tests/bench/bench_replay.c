@@ -175,6 +175,41 @@ static buf make_pcap(const pkt *v, size_t n) {
   return b;
 }
 
+/* A counting allocator: allocations and live bytes (size kept in a header). */
+typedef struct alloc_count {
+  uint64_t allocs;
+  size_t live_bytes, peak_bytes;
+} alloc_count;
+static void *count_malloc(size_t n, void *ud) {
+  alloc_count *c = ud;
+  size_t *p = malloc(n + sizeof(size_t) * 2);
+  if (!p) return NULL;
+  p[0] = n;
+  c->allocs++;
+  c->live_bytes += n;
+  if (c->live_bytes > c->peak_bytes) c->peak_bytes = c->live_bytes;
+  return p + 2;
+}
+static void count_free(void *q, void *ud) {
+  alloc_count *c = ud;
+  if (!q) return;
+  size_t *p = (size_t *)q - 2;
+  c->live_bytes -= p[0];
+  free(p);
+}
+static void *count_realloc(void *q, size_t n, void *ud) {
+  if (!q) return count_malloc(n, ud);
+  alloc_count *c = ud;
+  size_t *p = (size_t *)q - 2, old = p[0];
+  size_t *np = realloc(p, n + sizeof(size_t) * 2);
+  if (!np) return NULL;
+  np[0] = n;
+  c->allocs++;
+  c->live_bytes = c->live_bytes - old + n;
+  if (c->live_bytes > c->peak_bytes) c->peak_bytes = c->live_bytes;
+  return np + 2;
+}
+
 static int cmp_d(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return x < y ? -1 : x > y;
@@ -204,7 +239,9 @@ int main(int argc, char **argv) {
   printf("librupture %s benchmark: %zu packets, 4 streams, median of %d runs, one core\n",
          rup_version_string(), n, RUNS);
 
-  /* 1. push: demux + RTP/RTCP parse + per-stream stats, datagrams already in memory. */
+  /* 1. push: demux + RTP/RTCP parse + per-stream stats, datagrams already in memory.
+   * The streams are not described, so no playback model runs (a host that gives no
+   * SDP and uses unknown dynamic payload types gets exactly this). */
   double t[RUNS];
   for (int r = 0; r < RUNS; r++) {
     rup_session *s;
@@ -215,6 +252,41 @@ int main(int argc, char **argv) {
     rup_session_del(s);
   }
   report("push_packet (parse + RFC 3550 stats)", median(t, RUNS), n);
+
+  /* 1b. the same with every layer on: streams described as from SDP, so the audio and
+   * video playback models and rupture detection run; deadlines served as a live
+   * host's timer would. Also counts allocations after the first second (steady state). */
+  alloc_count ac = {0, 0, 0};
+  rup_mem mem = {&ac, count_malloc, count_realloc, count_free};
+  uint64_t steady_allocs = 0;
+  size_t bytes_per_stream = 0, session_bytes = 0;
+  for (int r = 0; r < RUNS; r++) {
+    rup_session *s;
+    ac.allocs = ac.live_bytes = ac.peak_bytes = 0;
+    if (rup_session_new(&s, NULL, NULL, &mem, NULL) != 0) return 1;
+    size_t empty = ac.live_bytes;
+    rup_session_describe_stream(s, 0x11111111, RUP_CODEC_OPUS, 111, 48000, 0);
+    rup_session_describe_stream(s, 0x22222222, RUP_CODEC_OPUS, 111, 48000, 0);
+    rup_session_describe_stream(s, 0x33333333, RUP_CODEC_VP8, 96, 90000, 0);
+    rup_session_describe_stream(s, 0x44444444, RUP_CODEC_VP8, 96, 90000, 0);
+    size_t after_setup = ac.live_bytes;
+    uint64_t allocs_at_1s = 0;
+    double t0 = now_s();
+    for (size_t i = 0; i < n; i++) {
+      for (int64_t d; (d = rup_session_next_deadline(s)) < v[i].t_us;) rup_session_advance(s, d);
+      rup_session_push_packet(s, v[i].data, v[i].len, 0, v[i].t_us);
+      if (!allocs_at_1s && v[i].t_us >= 1000000) allocs_at_1s = ac.allocs;
+    }
+    t[r] = now_s() - t0;
+    steady_allocs = ac.allocs - allocs_at_1s;
+    bytes_per_stream = (after_setup - empty) / 4;
+    session_bytes = empty;
+    rup_session_del(s);
+  }
+  report("push + playback models + detection", median(t, RUNS), n);
+  printf("%-44s %10llu allocations after the first second (%zu packets)\n", "  steady state", (unsigned long long)steady_allocs, n);
+  printf("%-44s %10zu bytes per stream (audio/video models, detection; no decoding)\n", "  memory", bytes_per_stream);
+  printf("%-44s %10zu bytes for an empty session (default settings: 64-stream tables)\n", "  memory", session_bytes);
 
   /* 2. replay: pcap parsing + discovery + push, capture in memory. */
   buf b = make_pcap(v, n);
@@ -233,7 +305,7 @@ int main(int argc, char **argv) {
     rup_trace_del(tr);
     rup_session_del(s);
   }
-  report("replay in-memory pcap (read + parse + stats)", median(t, RUNS), n);
+  report("replay in-memory pcap (read + discover + all)", median(t, RUNS), n);
   free(b.p);
   free(v);
   return 0;

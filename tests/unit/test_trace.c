@@ -1916,7 +1916,13 @@ static void test_replay(void **state) {
   }
   rup_endpoint local = ep4(10, 0, 0, 2, 0);
   progress pr = {0, 0, 0, 0};
-  rup_replay_options opt = {RUP_REPLAY_OPTIONS_VERSION, &local, 1, on_progress, &pr};
+  rup_replay_options opt;
+  memset(&opt, 0, sizeof opt);
+  opt.version = RUP_REPLAY_OPTIONS_VERSION;
+  opt.local = &local;
+  opt.local_count = 1;
+  opt.on_progress = on_progress;
+  opt.user_data = &pr;
   for (int cut = 0; cut < 2; cut++) {
     rup_session *s = NULL;
     assert_int_equal(rup_session_new(&s, NULL, NULL, NULL, NULL), 0);
