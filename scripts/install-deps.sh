@@ -5,7 +5,8 @@ set -euo pipefail
 
 pkgs=(meson ninja-build gcc clang pkg-config libcmocka-dev zlib1g-dev libopus-dev libvpx-dev
       libclang-rt-14-dev valgrind doxygen python3 python3-cffi python3-dev python3-pytest
-      python3-hypothesis python3-pip python3-setuptools python3-wheel)
+      python3-hypothesis python3-pip python3-setuptools python3-wheel python3-dask python3-distributed
+      python3-pandas librsvg2-bin)
 if [ "${1:-}" = "--print" ]; then printf '%s\n' "${pkgs[@]}"; exit 0; fi
 
 missing=()

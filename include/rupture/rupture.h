@@ -5,39 +5,87 @@
  * @mainpage librupture
  *
  * librupture watches the RTP and RTCP packets of a call — pushed live by the
- * host after SRTP unprotect, or replayed from a capture — and measures them
- * exactly as the standards define (RFC 3550 sequence tracking, loss and
- * jitter, RFC 3611 burst/gap, RTCP round-trip time). Later layers turn the
- * measurements into what people experience (frozen video, dropped audio)
- * and call back into the host.
+ * host after SRTP unprotect, or replayed from a capture — measures them
+ * exactly as the standards define, and names the *technical ruptures* a
+ * person on the call lives through: a voice that drops out, a frozen
+ * picture, a lost connection, a lag. The host is told through callbacks (or
+ * a poll queue) and decides what to say; reports (JSON, CSV, an SVG
+ * timeline, a plain-text session note) document the call afterwards.
  *
- * **Model.** push packets → per-stream statistics → events (callbacks or
- * the poll queue). One session object, one public header.
+ * @section model The model
  *
- * **Time.** The library never reads a clock. Every input carries
- * `arrival_us`, monotonic microseconds on a base the caller chooses. Time
- * must not go backwards within a session: a smaller value is refused with
- * #RUP_ERR_TIME_REGRESSION and changes nothing. The absence of packets is
- * observed through rup_session_next_deadline() and rup_session_advance().
+ * @code
+ *  push packets ─▶ per-stream statistics ─▶ impairments ─▶ ruptures ─▶ callbacks
+ *  (push_packet,    (RFC 3550 loss/jitter,   (stream level:  (what a person  (on_rupture_begin,
+ *   push_udp,        RFC 3611 burst/gap,      audio           experiences,     _update, _end,
+ *   advance)         RTT, playback model)     interruption,   per participant  on_quality_change;
+ *                                             video freeze,   and direction)   or poll_event)
+ *                                             stall)
+ * @endcode
  *
- * **Threads.** A ::rup_session is not thread-safe: call it from one thread
- * at a time and do your own locking. Separate sessions share no state and
- * may run in parallel. rup_strerror(), rup_err_name(), rup_err_is_fatal(),
+ * 1. **Push.** Every datagram, with its arrival time: rup_session_push_packet()
+ *    or rup_session_push_udp() (RTP, RTCP, STUN, DTLS and TURN are told apart
+ *    by RFC 7983 rules). Optional: rup_session_describe_stream() with what SDP
+ *    says, rup_session_map_extension() for header extensions.
+ * 2. **Statistics** per stream (rup_session_get_stream_stats()): RFC 3550
+ *    sequence tracking, loss and jitter, RFC 3611 burst/gap, RTCP RTT, and a
+ *    playback model (frames shown, audio concealed) — docs/definitions.md.
+ * 3. **Impairments**: stream-level breaks (#RUP_EVENT_IMPAIRMENT).
+ * 4. **Ruptures**: impairments grouped per remote participant and direction,
+ *    with a type, cause, severity and a repair hint (docs/ruptures.md).
+ * 5. **Callbacks** (::rup_callbacks) or the poll queue
+ *    (rup_session_poll_event()) deliver events; rup_session_get_rupture() and
+ *    rup_session_get_summary() give the history; the @ref report "report"
+ *    writers turn a session into documents.
+ *
+ * A replay (rup_replay()) drives the same calls from a capture file, so a
+ * replay is a faithful rehearsal of a live call.
+ *
+ * @section time Time
+ *
+ * The library never reads a clock. Every input carries `arrival_us`,
+ * monotonic microseconds on a base the caller chooses (e.g. CLOCK_MONOTONIC).
+ * Time must not go backwards within a session: a smaller value is refused
+ * with #RUP_ERR_TIME_REGRESSION and changes nothing. The absence of packets
+ * is observed through rup_session_next_deadline() and rup_session_advance():
+ * the host's timer calls advance at (or after) the deadline, so a stopped
+ * stream is reported on time even when nothing arrives. rup_session_finish()
+ * ends the call.
+ *
+ * @section threads Threads
+ *
+ * A ::rup_session is not thread-safe: call it from one thread at a time and
+ * do your own locking. Separate sessions share no state and may run in
+ * parallel. rup_strerror(), rup_err_name(), rup_err_is_fatal(),
  * rup_version_num(), rup_version_string() and rup_mem_default() are safe
- * from any thread. The library has no global mutable state.
+ * from any thread. The library has no global mutable state. Callbacks run on
+ * the thread that made the call, after the session's state is committed;
+ * calling push, advance or del from inside a callback is refused with
+ * #RUP_ERR_INVALID_STATE (read-only getters are fine).
  *
- * **Errors.** Functions return 0 (or a non-negative count where stated) on
- * success and a negative ::rup_error code on failure. Malformed input from
- * the network is not an API error for the session: it is counted, and the
- * call returns #RUP_ERR_MALFORMED leaving the session usable. Codes at or
- * below #RUP_ERR_FATAL are fatal: after one, the only valid call is
- * rup_session_del().
+ * @section errors Errors
  *
- * **Memory.** Allocation goes through a ::rup_mem (NULL = the C library's
- * malloc). Every allocation driven by input is capped by a setting
- * (rup_settings::max_streams, rup_settings::max_queued_events); a stream
- * allocates when it first appears, and the per-packet path allocates
- * nothing after that.
+ * Functions return 0 (or a non-negative count where stated) on success and a
+ * negative ::rup_error code on failure; rup_strerror() gives the text.
+ * Malformed input from the network is not an API error for the session: it is
+ * counted, and the call returns #RUP_ERR_MALFORMED leaving the session usable.
+ * Codes at or below #RUP_ERR_FATAL are fatal: after one, the only valid call
+ * is rup_session_del(). An output argument is untouched on failure.
+ *
+ * @section memory Memory
+ *
+ * Allocation goes through a ::rup_mem (NULL = the C library's malloc). Every
+ * allocation driven by input is capped by a setting
+ * (rup_settings::max_streams, rup_settings::max_queued_events,
+ * rup_settings::max_ruptures); a stream allocates when it first appears, and
+ * the per-packet path allocates nothing after that.
+ *
+ * @section guides Guides
+ *
+ * docs/getting-started.md (build and first program), docs/guide-app-developers.md
+ * (live integration, callbacks, wording a repair prompt),
+ * docs/guide-researchers.md (replaying corpora, the JSON schema, accuracy),
+ * docs/cli.md, docs/json.md, docs/definitions.md (every counter and its source).
  */
 #ifndef RUPTURE_RUPTURE_H
 #define RUPTURE_RUPTURE_H
@@ -1037,6 +1085,156 @@ RUP_API int rup_replay(rup_session *s, rup_trace *t, const rup_replay_options *o
  * @since 0.1
  */
 RUP_API int rup_report_write_json(const rup_session *s, const rup_trace *t, const char *path, void *fp);
+
+/**
+ * @brief Write the plain-text session note (docs/ruptures.md, Session note).
+ *
+ * Session length, number and total time of the ruptures, the longest, speech
+ * probably missed in each direction, how many were acknowledged, and a timeline
+ * in mm:ss from the start — worded for a clinical record.
+ * @param[in] s the session (normally after rup_session_finish()).
+ * @param[in] t the trace it was replayed from (time base: its first record), or NULL.
+ * @param[in] fp an open stdio stream (`FILE *`).
+ * @return 0, #RUP_ERR_IO or #RUP_ERR_INVALID_ARGUMENT.
+ * @since 0.1
+ */
+RUP_API int rup_report_write_note(const rup_session *s, const rup_trace *t, void *fp);
+
+/**
+ * @brief Write one CSV row per stream (the per-stream summary of the JSON document).
+ *
+ * Columns are listed in docs/cli.md; an unknown value is an empty field.
+ * @param[in] s the session.
+ * @param[in] t the trace (time base), or NULL.
+ * @param[in] path the input path for the first column, or NULL (empty).
+ * @param[in] header 1 to write the header row first.
+ * @param[in] fp an open stdio stream (`FILE *`).
+ * @return 0, #RUP_ERR_IO or #RUP_ERR_INVALID_ARGUMENT.
+ * @since 0.1
+ */
+RUP_API int rup_report_write_csv_streams(const rup_session *s, const rup_trace *t, const char *path, int header,
+                                         void *fp);
+
+/**
+ * @brief Write one CSV row per rupture of the history (the JSON `ruptures` array).
+ * @param[in] s the session.
+ * @param[in] t the trace (time base), or NULL.
+ * @param[in] path the input path for the first column, or NULL (empty).
+ * @param[in] header 1 to write the header row first.
+ * @param[in] fp an open stdio stream (`FILE *`).
+ * @return 0, #RUP_ERR_IO or #RUP_ERR_INVALID_ARGUMENT.
+ * @since 0.1
+ */
+RUP_API int rup_report_write_csv_ruptures(const rup_session *s, const rup_trace *t, const char *path, int header,
+                                          void *fp);
+
+/**
+ * Opaque time series: snapshots of every stream's statistics taken at a fixed
+ * interval during a call or a replay, plus the quality level changes, for the
+ * CSV time series and the SVG timeline. Memory is bounded (see
+ * rup_report_series_new()). Not thread-safe; one per session.
+ */
+typedef struct rup_report_series rup_report_series;
+
+/**
+ * @brief Create an empty time series.
+ * @param[out] out receives the series; untouched on failure.
+ * @param[in] max_samples most samples kept (one sample = one stream at one
+ *   time; 0 = 1,048,576). Samples past it are dropped and counted.
+ * @param[in] mem allocator (copied), or NULL.
+ * @return 0, #RUP_ERR_INVALID_ARGUMENT or #RUP_ERR_NOMEM.
+ * @since 0.1
+ */
+RUP_API int rup_report_series_new(rup_report_series **out, size_t max_samples, const rup_mem *mem);
+
+/**
+ * @brief Free a series. NULL is a no-op.
+ * @param[in] r the series.
+ * @since 0.1
+ */
+RUP_API void rup_report_series_del(rup_report_series *r);
+
+/**
+ * @brief Take a snapshot of every stream of the session at @p now_us.
+ *
+ * Call it at a fixed interval of session time: from rup_replay_options::on_tick
+ * in a replay, from the host's timer live, and once more after
+ * rup_session_finish(). A time not after the previous sample is ignored.
+ * @param[in] r the series.
+ * @param[in] s the session (only read).
+ * @param[in] now_us the session time of the snapshot, µs.
+ * @return 0 (also when the sample cap is reached: the rest is counted in
+ *   rup_report_series_get_dropped()), #RUP_ERR_NOMEM or #RUP_ERR_INVALID_ARGUMENT.
+ * @since 0.1
+ */
+RUP_API int rup_report_series_sample(rup_report_series *r, const rup_session *s, int64_t now_us);
+
+/**
+ * @brief Give an event to the series (from a callback or rup_session_poll_event()).
+ *
+ * #RUP_EVENT_QUALITY_CHANGE events are kept (the `quality_level` column and
+ * the quality lanes of the SVG); other events are ignored.
+ * @param[in] r the series.
+ * @param[in] ev the event.
+ * @return 0, #RUP_ERR_TIME_REGRESSION, #RUP_ERR_NOMEM (the change is counted as
+ *   dropped) or #RUP_ERR_INVALID_ARGUMENT.
+ * @since 0.1
+ */
+RUP_API int rup_report_series_add_event(rup_report_series *r, const rup_event *ev);
+
+/**
+ * @brief Number of samples kept.
+ * @param[in] r the series (NULL gives 0).
+ * @return the count.
+ * @since 0.1
+ */
+RUP_API size_t rup_report_series_get_sample_count(const rup_report_series *r);
+
+/**
+ * @brief Samples and quality changes not kept (cap reached or out of memory).
+ * @param[in] r the series (NULL gives 0).
+ * @return the count.
+ * @since 0.1
+ */
+RUP_API uint64_t rup_report_series_get_dropped(const rup_report_series *r);
+
+/**
+ * @brief Write the time series as CSV: one row per stream per sample.
+ *
+ * Each row covers the interval since the previous sample: packets, RFC 3550
+ * A.3 expected and lost in the interval, loss %, jitter, bit rate, frame rate,
+ * freeze and interruption time, concealment %, speech %, RTT, MOS and the
+ * quality level (columns in docs/cli.md; an unknown value is an empty field).
+ * Summing a count column over a stream's rows gives the call total.
+ * @param[in] r the series.
+ * @param[in] s the session it sampled (stream identities).
+ * @param[in] t the trace (time base), or NULL.
+ * @param[in] stream_index one stream's index, or SIZE_MAX for every stream.
+ * @param[in] fp an open stdio stream (`FILE *`).
+ * @return 0, #RUP_ERR_NOT_FOUND, #RUP_ERR_IO or #RUP_ERR_INVALID_ARGUMENT.
+ * @since 0.1
+ */
+RUP_API int rup_report_write_csv_series(const rup_report_series *r, const rup_session *s, const rup_trace *t,
+                                        size_t stream_index, void *fp);
+
+/**
+ * @brief Write an SVG timeline of the call (opens in any browser).
+ *
+ * One lane per stream (packets arriving, loss per interval, speech activity),
+ * ruptures as coloured bands over their streams' lanes labelled with their type
+ * and duration (details as tooltips), one lane per participant and direction
+ * with the quality level over time, a time axis in mm:ss and a legend. Without
+ * a series, lanes show each stream's life only.
+ * @param[in] s the session.
+ * @param[in] t the trace (time base), or NULL.
+ * @param[in] r the series sampled during the call, or NULL.
+ * @param[in] title heading (e.g. the file name), or NULL.
+ * @param[in] fp an open stdio stream (`FILE *`).
+ * @return 0, #RUP_ERR_IO, #RUP_ERR_NOMEM or #RUP_ERR_INVALID_ARGUMENT.
+ * @since 0.1
+ */
+RUP_API int rup_report_write_svg(const rup_session *s, const rup_trace *t, const rup_report_series *r,
+                                 const char *title, void *fp);
 
 /** @} */
 

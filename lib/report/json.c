@@ -2,7 +2,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include "core/core.h"
+#include "report/report.h"
 
 typedef struct jw {
   FILE *fp;
@@ -73,10 +73,6 @@ static void close_obj(jw *w) {
   w->first = 0;
 }
 
-static const char *media_name(int m) {
-  return m == RUP_MEDIA_AUDIO ? "audio" : m == RUP_MEDIA_VIDEO ? "video" : "unknown";
-}
-
 static double rel_s(int64_t t_us, int64_t base_us) { return (double)(t_us - base_us) / 1e6; }
 
 static void write_stream(jw *w, const rup_stream_stats *st, int64_t base_us) {
@@ -89,7 +85,7 @@ static void write_stream(jw *w, const rup_stream_stats *st, int64_t base_us) {
   kstr(w, "src", buf);
   rup_endpoint_format(&st->dst, buf, sizeof buf);
   kstr(w, "dst", buf);
-  kstr(w, "media", media_name(st->media));
+  kstr(w, "media", rup__media_name(st->media));
   kstr(w, "codec", rup_codec_name(st->codec));
   if (st->payload_type >= 0)
     kint(w, "payload_type", st->payload_type);
@@ -221,19 +217,8 @@ int rup_report_write_json(const rup_session *s, const rup_trace *t, const char *
   memset(&ti, 0, sizeof ti);
   int have_trace = t && rup_trace_get_info(t, &ti) == 0;
   /* Time base: the first record of the capture, else the first packet of any stream. */
-  int64_t base = INT64_MAX, last = INT64_MIN;
-  if (have_trace && ti.first_ts_us != INT64_MIN) {
-    base = ti.first_ts_us;
-    last = ti.last_ts_us;
-  }
-  for (size_t i = 0; i < n; i++) {
-    rup_stream_stats st;
-    if (rup_session_get_stream_stats(s, i, &st) == 0 && st.packets) {
-      if (!have_trace && st.first_arrival_us < base) base = st.first_arrival_us;
-      if (st.last_arrival_us > last) last = st.last_arrival_us;
-    }
-  }
-  if (base == INT64_MAX) base = last = 0;
+  int64_t base, last;
+  rup__report_span(s, t, &base, &last);
 
   jw w = {fp, 1};
   open_obj(&w, NULL);

@@ -114,6 +114,8 @@ pub struct rup_settings {
     pub end_hold_us: i64,
     pub hint_cooldown_us: i64,
     pub max_ruptures: u32,
+    pub decode_audio: i32,
+    pub decode_video: i32,
 }
 
 // ---- statistics ------------------------------------------------------------
@@ -216,6 +218,12 @@ pub struct rup_stream_stats {
     pub muted_duration_s: f64,
     pub speech_duration_s: f64,
     pub speech_known: i32,
+    pub decode_verified: i32,
+    pub frames_ref_missing: u64,
+    pub frames_decode_errors: u64,
+    pub frozen_content_count: u64,
+    pub frozen_content_duration_s: f64,
+    pub speech_level_dbfs: f64,
     pub has_mos: i32,
     pub mos: f64,
 }
@@ -269,6 +277,7 @@ pub const RUP_EVIDENCE_LATE: rup_evidence = 2;
 pub const RUP_EVIDENCE_NO_PACKETS: rup_evidence = 4;
 pub const RUP_EVIDENCE_UNDECODABLE: rup_evidence = 8;
 pub const RUP_EVIDENCE_SENDER_PAUSED: rup_evidence = 16;
+pub const RUP_EVIDENCE_FROZEN_CONTENT: rup_evidence = 32;
 
 pub type rup_rupture_type = c_int;
 pub const RUP_RUPTURE_AUDIO_DROPOUT: rup_rupture_type = 1;
@@ -424,6 +433,13 @@ pub struct rup_summary {
 
 // ---- trace -----------------------------------------------------------------
 
+/// Opaque time series of stream statistics (report group).
+#[repr(C)]
+pub struct rup_report_series {
+    _private: [u8; 0],
+    _not_send_sync: core::marker::PhantomData<(*mut u8, core::marker::PhantomPinned)>,
+}
+
 /// Opaque capture reader.
 #[repr(C)]
 pub struct rup_trace {
@@ -478,6 +494,9 @@ pub struct rup_replay_options {
     pub on_progress:
         Option<unsafe extern "C" fn(bytes_read: u64, file_size: u64, user_data: *mut c_void) -> c_int>,
     pub user_data: *mut c_void,
+    pub tick_interval_us: i64,
+    pub on_tick:
+        Option<unsafe extern "C" fn(s: *mut rup_session, now_us: i64, user_data: *mut c_void) -> c_int>,
 }
 
 // ---- functions (in header order) -------------------------------------------
@@ -595,6 +614,50 @@ extern "C" {
         s: *const rup_session,
         t: *const rup_trace,
         path: *const c_char,
+        fp: *mut c_void,
+    ) -> c_int;
+    /// `fp` is a `FILE *`.
+    pub fn rup_report_write_note(s: *const rup_session, t: *const rup_trace, fp: *mut c_void) -> c_int;
+    /// `fp` is a `FILE *`.
+    pub fn rup_report_write_csv_streams(
+        s: *const rup_session,
+        t: *const rup_trace,
+        path: *const c_char,
+        header: c_int,
+        fp: *mut c_void,
+    ) -> c_int;
+    /// `fp` is a `FILE *`.
+    pub fn rup_report_write_csv_ruptures(
+        s: *const rup_session,
+        t: *const rup_trace,
+        path: *const c_char,
+        header: c_int,
+        fp: *mut c_void,
+    ) -> c_int;
+    pub fn rup_report_series_new(
+        out: *mut *mut rup_report_series,
+        max_samples: usize,
+        mem: *const rup_mem,
+    ) -> c_int;
+    pub fn rup_report_series_del(r: *mut rup_report_series);
+    pub fn rup_report_series_sample(r: *mut rup_report_series, s: *const rup_session, now_us: i64) -> c_int;
+    pub fn rup_report_series_add_event(r: *mut rup_report_series, ev: *const rup_event) -> c_int;
+    pub fn rup_report_series_get_sample_count(r: *const rup_report_series) -> usize;
+    pub fn rup_report_series_get_dropped(r: *const rup_report_series) -> u64;
+    /// `fp` is a `FILE *`.
+    pub fn rup_report_write_csv_series(
+        r: *const rup_report_series,
+        s: *const rup_session,
+        t: *const rup_trace,
+        stream_index: usize,
+        fp: *mut c_void,
+    ) -> c_int;
+    /// `fp` is a `FILE *`.
+    pub fn rup_report_write_svg(
+        s: *const rup_session,
+        t: *const rup_trace,
+        r: *const rup_report_series,
+        title: *const c_char,
         fp: *mut c_void,
     ) -> c_int;
 }

@@ -69,6 +69,8 @@ fn checks() -> Vec<Check> {
             end_hold_us,
             hint_cooldown_us,
             max_ruptures,
+            decode_audio,
+            decode_video,
         }
     );
     strukt!(
@@ -163,6 +165,12 @@ fn checks() -> Vec<Check> {
             muted_duration_s,
             speech_duration_s,
             speech_known,
+            decode_verified,
+            frames_ref_missing,
+            frames_decode_errors,
+            frozen_content_count,
+            frozen_content_duration_s,
+            speech_level_dbfs,
             has_mos,
             mos,
         }
@@ -266,7 +274,10 @@ fn checks() -> Vec<Check> {
             file_size,
         }
     );
-    strukt!(v, rup_replay_options { version, local, local_count, on_progress, user_data });
+    strukt!(
+        v,
+        rup_replay_options { version, local, local_count, on_progress, user_data, tick_interval_us, on_tick }
+    );
 
     consts!(v, RUP_VERSION_MAJOR, RUP_VERSION_MINOR, RUP_VERSION_PATCH, RUP_VERSION_NUM);
     consts!(
@@ -331,7 +342,8 @@ fn checks() -> Vec<Check> {
         RUP_EVIDENCE_LATE,
         RUP_EVIDENCE_NO_PACKETS,
         RUP_EVIDENCE_UNDECODABLE,
-        RUP_EVIDENCE_SENDER_PAUSED
+        RUP_EVIDENCE_SENDER_PAUSED,
+        RUP_EVIDENCE_FROZEN_CONTENT
     );
     consts!(
         v,

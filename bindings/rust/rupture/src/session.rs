@@ -454,6 +454,8 @@ impl Session {
             local_count: eps.len(),
             on_progress: None,
             user_data: ptr::null_mut(),
+            tick_interval_us: 0,
+            on_tick: None,
         };
         // SAFETY: valid handles; options borrowed for the call.
         let rc = unsafe { sys::rup_replay(self.as_ptr(), trace.as_ptr(), &opt) };

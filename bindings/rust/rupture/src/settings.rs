@@ -44,6 +44,10 @@ pub struct Settings {
     pub hint_cooldown_us: i64,
     /// Ruptures kept in the history.
     pub max_ruptures: u32,
+    /// Decode Opus with libopus (library built with the decode feature).
+    pub decode_audio: bool,
+    /// Decode VP8/VP9 with libvpx.
+    pub decode_video: bool,
 }
 
 impl Default for Settings {
@@ -80,6 +84,8 @@ impl Settings {
             end_hold_us: s.end_hold_us,
             hint_cooldown_us: s.hint_cooldown_us,
             max_ruptures: s.max_ruptures,
+            decode_audio: s.decode_audio != 0,
+            decode_video: s.decode_video != 0,
         }
     }
     /// The C struct (version set).
@@ -106,6 +112,8 @@ impl Settings {
             end_hold_us: self.end_hold_us,
             hint_cooldown_us: self.hint_cooldown_us,
             max_ruptures: self.max_ruptures,
+            decode_audio: i32::from(self.decode_audio),
+            decode_video: i32::from(self.decode_video),
         }
     }
     /// Builder-style: set the poll-queue capacity.
