@@ -47,7 +47,10 @@ echo "$SCENARIOS" | while IFS='|' read -r name imps; do
     for i in $imps; do set -- "$@" --impair "$i"; done
     base="$OUT/$name-$seed"
     "$RUPTURE" synth --quiet --seed "$seed" --duration "$DUR" "$@" -o "$base.pcap" --truth "$base.truth.json"
-    "$RUPTURE" replay "$base.pcap" --local 10.0.0.1 --json > "$base.result.json" || true
+    # decoders on when the library has them (frozen content needs them); exit 7 = not built with decode
+    rc=0
+    "$RUPTURE" replay "$base.pcap" --local 10.0.0.1 --json --decode > "$base.result.json" || rc=$?
+    if [ "$rc" = 7 ]; then "$RUPTURE" replay "$base.pcap" --local 10.0.0.1 --json > "$base.result.json" || true; fi
     "$RUPTURE" eval "$base.truth.json" "$base.result.json" --json > "$base.eval.json"
   done
 done
