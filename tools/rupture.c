@@ -46,6 +46,7 @@ static void usage(FILE *fp) {
         "           report streams, ruptures, time series, an SVG timeline and a note\n"
         "  synth    write a two-party call with known impairments and its ground truth\n"
         "  eval     score a `replay --format json` result against a ground truth\n"
+        "  batch    analyse a corpus of captures on Dask (Python binding; docs/research.md)\n"
         "  help     `rupture help COMMAND` = `rupture COMMAND --help`\n"
         "\n"
         "  rupture --version | --help\n"
@@ -637,6 +638,25 @@ static int cmd_replay(int argc, char **argv) {
   return rc;
 }
 
+/* `rupture batch ...` is the Python module rupture.batch (Dask, docs/research.md):
+ * exec it with $RUPTURE_PYTHON (default python3), which needs the rupture binding. */
+static int cmd_batch(int argc, char **argv) {
+  const char *py = getenv("RUPTURE_PYTHON");
+  if (!py || !*py) py = "python3";
+  char **args = calloc((size_t)argc + 4, sizeof *args);
+  if (!args) return EXIT_INTERNAL;
+  args[0] = (char *)py;
+  args[1] = (char *)"-m";
+  args[2] = (char *)"rupture.batch";
+  for (int i = 0; i < argc; i++) args[3 + i] = argv[i];
+  setenv("RUPTURE_BATCH_PROG", "1", 1); /* its --help then says "rupture batch" */
+  execvp(py, args);
+  fprintf(stderr, "rupture: batch needs Python with the rupture binding and dask (%s: %s)\n", py,
+          strerror(errno));
+  free(args);
+  return EXIT_INTERNAL;
+}
+
 static int help_for(const char *cmd) {
   if (strcmp(cmd, "replay") == 0) {
     usage_replay(stdout);
@@ -646,6 +666,7 @@ static int help_for(const char *cmd) {
   char *av[] = {help, NULL};
   if (strcmp(cmd, "synth") == 0) return rup_cmd_synth(1, av);
   if (strcmp(cmd, "eval") == 0) return rup_cmd_eval(1, av);
+  if (strcmp(cmd, "batch") == 0) return cmd_batch(1, av);
   fprintf(stderr, "rupture: unknown command '%s'\n", cmd);
   usage(stderr);
   return EXIT_USAGE;
@@ -674,6 +695,7 @@ int main(int argc, char **argv) {
   if (strcmp(argv[1], "replay") == 0) return cmd_replay(argc - 2, argv + 2);
   if (strcmp(argv[1], "synth") == 0) return rup_cmd_synth(argc - 2, argv + 2);
   if (strcmp(argv[1], "eval") == 0) return rup_cmd_eval(argc - 2, argv + 2);
+  if (strcmp(argv[1], "batch") == 0) return cmd_batch(argc - 2, argv + 2);
   fprintf(stderr, "rupture: unknown command '%s'\n", argv[1]);
   usage(stderr);
   return EXIT_USAGE;

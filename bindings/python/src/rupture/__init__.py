@@ -39,6 +39,14 @@ def compatible(header_num, library_num):
     return lmaj == hmaj and library_num >= header_num and (hmaj != 0 or lmin == hmin)
 
 
+def __getattr__(name):
+    # rupture.batch (corpus runs on Dask) is loaded on first use; `import rupture` stays light.
+    if name == "batch":
+        import importlib
+        return importlib.import_module(".batch", __name__)
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))
+
+
 if not compatible(HEADER_VERSION_NUM, lib.rup_version_num()):
     raise ImportError("rupture %s was built against librupture 0x%06x but loaded %s (0x%06x); rebuild the "
                       "binding" % (__version__, HEADER_VERSION_NUM, library_version(), lib.rup_version_num()))
