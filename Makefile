@@ -20,7 +20,12 @@ build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
 demo: build
-	$(BUILD)/tools/rupture replay $(DEMO) --local 10.0.0.1
+	@mkdir -p $(BUILD)/demo
+	$(BUILD)/tools/rupture replay $(DEMO) --local 10.0.0.1 \
+	  --note $(BUILD)/demo/note.txt --svg $(BUILD)/demo/timeline.svg
+	@echo; cat $(BUILD)/demo/note.txt
+	$(BUILD)/tools/rupture replay $(DEMO) --local 10.0.0.1 --format json > $(BUILD)/demo/demo.json
+	@echo; echo "wrote $(BUILD)/demo/demo.json, $(BUILD)/demo/timeline.svg and $(BUILD)/demo/note.txt"
 
 eval: build
 	./scripts/synth-eval.sh -r $(BUILD)/tools/rupture --long --min 0.95
