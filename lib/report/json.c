@@ -178,6 +178,28 @@ static void write_stream(jw *w, const rup_stream_stats *st, int64_t base_us) {
                                      "muted_s", "speech_s"};
     for (size_t i = 0; i < RUP_ARRAY_LEN(af); i++) knull(w, af[i]);
   }
+  /* Decoders (docs/decode.md): where one ran, "decode" says so; it wins over the packet
+   * model for the fields it lists in "verified". */
+  if (st->decode_verified) {
+    open_obj(w, "decode");
+    key(w, "verified");
+    fputs(video ? "[\"frames_decoded\", \"frames_dropped\"]" : "[\"concealed_s\", \"speech_s\"]", w->fp);
+    if (video) {
+      kuint(w, "frames_ref_missing", st->frames_ref_missing);
+      kuint(w, "frames_decode_errors", st->frames_decode_errors);
+      kuint(w, "frozen_content_count", st->frozen_content_count);
+      knum(w, "frozen_content_duration_s", st->frozen_content_duration_s);
+      knull(w, "speech_level_dbfs");
+    } else {
+      static const char *const vf[] = {"frames_ref_missing", "frames_decode_errors", "frozen_content_count",
+                                       "frozen_content_duration_s"};
+      for (size_t i = 0; i < RUP_ARRAY_LEN(vf); i++) knull(w, vf[i]);
+      knum(w, "speech_level_dbfs", st->speech_level_dbfs);
+    }
+    close_obj(w);
+  } else {
+    knull(w, "decode");
+  }
   close_obj(w);
 }
 

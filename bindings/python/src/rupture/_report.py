@@ -90,6 +90,10 @@ WiresharkStats = _record("WiresharkStats", "`streams[].wireshark`: what `tshark 
     "packets", "expected", "lost", "min_delta_ms", "mean_delta_ms", "max_delta_ms", "min_jitter_ms",
     "mean_jitter_ms", "max_jitter_ms"])
 
+DecodeReport = _record("DecodeReport", "`streams[].decode`: what the decoders measured (docs/decode.md).", [
+    "verified", "frames_ref_missing", "frames_decode_errors", "frozen_content_count",
+    "frozen_content_duration_s", "speech_level_dbfs"])
+
 StreamReport = _record("StreamReport", "One entry of `streams[]` (one SSRC and direction).", [
     "ssrc", "direction", "participant", "src", "dst", "media", "codec", "payload_type", "clock_rate",
     "first_s", "last_s", "packets", "received", "expected", "lost", "loss_pct", "duplicates", "reordered",
@@ -97,8 +101,9 @@ StreamReport = _record("StreamReport", "One entry of `streams[]` (one SSRC and d
     "bitrate_kbps", "rtt_ms", "mos", "remote_report", "nack", "pli", "fir", "bye", "wireshark", "frames",
     "frames_decoded", "frames_dropped", "keyframes", "freeze_count", "total_freezes_duration_s",
     "pause_count", "total_pauses_duration_s", "concealed_s", "concealment_events", "packets_discarded",
-    "interruption_count", "total_interruption_duration_s", "dtx_s", "muted_s", "speech_s"],
-    nested={"remote_report": (RemoteReport, False), "wireshark": (WiresharkStats, False)})
+    "interruption_count", "total_interruption_duration_s", "dtx_s", "muted_s", "speech_s", "decode"],
+    nested={"remote_report": (RemoteReport, False), "wireshark": (WiresharkStats, False),
+            "decode": (DecodeReport, False)})
 
 RuptureReport = _record("RuptureReport", "One entry of `ruptures[]`.", [
     "id", "type", "cause", "severity", "direction", "participant", "ssrcs", "start_s", "detected_s", "end_s",
