@@ -6,7 +6,7 @@ SANBUILD   ?= build-san
 DEMO       ?= examples/data/demo.pcap.gz
 MESON_OPTS ?=
 
-.PHONY: all deps build demo eval test test-fast test-san test-python test-rust bench install docs clean
+.PHONY: all deps build demo eval test test-fast test-san test-valgrind test-python test-rust bench install docs clean
 
 all: build
 
@@ -49,7 +49,10 @@ test-rust: build
 test-python: build
 	bindings/python/run-tests.sh $(BUILD)
 
-test: test-fast test-san test-python test-rust docs
+test-valgrind: build
+	meson test -C $(BUILD) --setup=valgrind --print-errorlogs
+
+test: test-fast test-san test-valgrind test-python test-rust docs
 
 BENCHBUILD ?= build-release
 

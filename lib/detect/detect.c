@@ -4,8 +4,7 @@
 #include "detect/detect.h"
 
 #include <limits.h>
-
-#include "session/session.h"
+#include <string.h>
 
 #define INF INT64_MAX
 
@@ -53,15 +52,17 @@ static int type_rank(int type) {
 
 /* ---- setup ---- */
 
-int rup__detect_init(rup_session *s) {
-  rup_detect *d = &s->det;
+int rup__detect_init(rup_detect *d, const rup_det_config *cfg) {
   memset(d, 0, sizeof *d);
-  d->n_groups = (size_t)s->st.max_streams * 2 * 2;
-  d->groups = rup__calloc(&s->mem, sizeof(*d->groups) * d->n_groups);
-  d->hist_cap = s->st.max_ruptures;
-  d->hist = rup__calloc(&s->mem, sizeof(*d->hist) * d->hist_cap);
-  d->scratch = rup__calloc(&s->mem, sizeof(*d->scratch) * d->hist_cap * 2);
-  if (!d->groups || !d->hist || !d->scratch) return RUP_ERR_NOMEM;
+  d->cfg = *cfg;
+  const rup_mem *m = &d->cfg.mem;
+  d->n_groups = (size_t)cfg->max_streams * 2 * 2;
+  d->groups = rup__calloc(m, sizeof(*d->groups) * d->n_groups);
+  d->hist_cap = cfg->max_ruptures;
+  d->hist = rup__calloc(m, sizeof(*d->hist) * d->hist_cap);
+  d->scratch = rup__calloc(m, sizeof(*d->scratch) * d->hist_cap * 2);
+  d->streams = rup__calloc(m, sizeof(*d->streams) * cfg->max_streams);
+  if (!d->groups || !d->hist || !d->scratch || !d->streams) return RUP_ERR_NOMEM;
   d->next_id = 1;
   d->deadline = INF;
   d->prompt_us = INT64_MIN;
@@ -73,10 +74,16 @@ int rup__detect_init(rup_session *s) {
   return 0;
 }
 
-void rup__detect_free(rup_session *s) {
-  rup__free(&s->mem, s->det.groups);
-  rup__free(&s->mem, s->det.hist);
-  rup__free(&s->mem, s->det.scratch);
+void rup__detect_free(rup_detect *d) {
+  if (!d->cfg.mem.free) return; /* never initialised */
+  rup__free(&d->cfg.mem, d->groups);
+  rup__free(&d->cfg.mem, d->hist);
+  rup__free(&d->cfg.mem, d->scratch);
+  rup__free(&d->cfg.mem, d->streams);
+}
+
+void rup__detect_add_stream(rup_detect *d, rup_det_stream *ds) {
+  if (d->n_streams < d->cfg.max_streams) d->streams[d->n_streams++] = ds; /* the session caps streams first */
 }
 
 /* ---- streams and groups ---- */
@@ -84,34 +91,49 @@ void rup__detect_free(rup_session *s) {
 /* The remote participant a stream belongs to: inbound, its own; outbound, the one
  * whose RTCP reports about it (the receiver), else the inbound participant at the
  * stream's destination address. */
-static uint32_t stream_peer(const rup_session *s, const rup_stream *st) {
-  if (st->direction == RUP_DIR_INBOUND) return st->participant;
-  if (st->det.has_peer) return st->det.peer;
-  if (st->dst.family)
-    for (size_t i = 0; i < s->n_streams; i++) {
-      const rup_stream *r = s->streams[i];
-      if (r->direction == RUP_DIR_INBOUND && rup__endpoint_same_addr(&r->src, &st->dst)) return r->participant;
+static uint32_t stream_peer(const rup_detect *d, const rup_det_stream *ds) {
+  const rup_det_view *vw = &ds->view;
+  if (vw->direction == RUP_DIR_INBOUND) return vw->participant;
+  if (ds->has_peer) return ds->peer;
+  if (vw->dst.family)
+    for (size_t i = 0; i < d->n_streams; i++) {
+      const rup_det_view *r = &d->streams[i]->view;
+      if (r->direction == RUP_DIR_INBOUND && rup__endpoint_same_addr(&r->src, &vw->dst)) return r->participant;
     }
-  return st->participant;
+  return vw->participant;
 }
 
-static rup_det_group *group_of(rup_session *s, uint32_t participant, int direction) {
+static rup_det_group *group_of(rup_detect *d, uint32_t participant, int direction) {
   size_t gi = (size_t)participant * 2 + (size_t)(direction & 1);
-  if (gi >= s->det.n_groups) return NULL;
-  rup_det_group *g = &s->det.groups[gi];
+  if (gi >= d->n_groups) return NULL;
+  rup_det_group *g = &d->groups[gi];
   g->used = 1;
   return g;
 }
 
-static void mark(rup_session *s, rup_det_group *g) {
-  if (!g) return;
-  g->dirty = 1;
-  s->det.any_dirty = 1;
+/* Last RTCP from a participant (kept in its inbound group, which it does not mark used). */
+static int64_t last_rtcp(const rup_detect *d, uint32_t participant) {
+  size_t gi = (size_t)participant * 2 + (size_t)(RUP_DIR_INBOUND & 1);
+  return gi < d->n_groups ? d->groups[gi].last_rtcp_us : 0;
 }
 
-static int considered(const rup_stream *st) {
-  return (st->media == RUP_MEDIA_AUDIO || st->media == RUP_MEDIA_VIDEO) && st->model != RUP_MODEL_NONE &&
-         !st->det.paused && !st->bye && st->rx.packets > 0;
+static void mark(rup_detect *d, rup_det_group *g) {
+  if (!g) return;
+  g->dirty = 1;
+  d->any_dirty = 1;
+}
+
+static int considered(const rup_det_stream *ds) {
+  const rup_det_view *vw = &ds->view;
+  return (vw->media == RUP_MEDIA_AUDIO || vw->media == RUP_MEDIA_VIDEO) && vw->modelled && !ds->paused &&
+         !vw->bye && vw->rx->packets > 0;
+}
+
+/* The registered stream (ssrc, direction); NULL if absent. */
+static const rup_det_stream *find_stream(const rup_detect *d, uint32_t ssrc, int direction) {
+  for (size_t i = 0; i < d->n_streams; i++)
+    if (d->streams[i]->view.ssrc == ssrc && d->streams[i]->view.direction == direction) return d->streams[i];
+  return NULL;
 }
 
 /* ---- history ---- */
@@ -127,8 +149,7 @@ static double dur_s(const rup_rupture *r, int64_t now) {
   return e > r->start_us ? (double)(e - r->start_us) / 1e6 : 0.0;
 }
 
-static void hist_add(rup_session *s, const rup_rupture *r) {
-  rup_detect *d = &s->det;
+static void hist_add(rup_detect *d, const rup_rupture *r, int64_t now) {
   if (d->hist_cap == 0) {
     d->dropped++;
     return;
@@ -137,7 +158,7 @@ static void hist_add(rup_session *s, const rup_rupture *r) {
     const rup_rupture *o = &d->hist[d->hist_head];
     d->dropped++;
     if (o->type > 0 && o->type < 7) d->by_type_dropped[o->type]++;
-    double ds = dur_s(o, s->now_us);
+    double ds = dur_s(o, now);
     d->time_dropped_s += ds;
     if (ds > d->longest_dropped_s) d->longest_dropped_s = ds;
     d->speech_dropped_s += o->speech_missed_s;
@@ -149,8 +170,8 @@ static void hist_add(rup_session *s, const rup_rupture *r) {
   d->hist_len++;
 }
 
-static void hist_sync(rup_session *s, const rup_rupture *r) {
-  rup_rupture *h = hist_find(&s->det, r->id);
+static void hist_sync(rup_detect *d, const rup_rupture *r) {
+  rup_rupture *h = hist_find(d, r->id);
   if (h) {
     int ack = h->acknowledged;
     int64_t ack_us = h->acknowledged_us;
@@ -160,8 +181,8 @@ static void hist_sync(rup_session *s, const rup_rupture *r) {
   }
 }
 
-static void emit(rup_session *s, int type, rup_rupture *r) {
-  rup_rupture *h = hist_find(&s->det, r->id);
+static void emit(rup_detect *d, int type, rup_rupture *r, int64_t now) {
+  rup_rupture *h = hist_find(d, r->id);
   if (h) { /* the host may have acknowledged it meanwhile */
     r->acknowledged = h->acknowledged;
     r->acknowledged_us = h->acknowledged_us;
@@ -169,14 +190,14 @@ static void emit(rup_session *s, int type, rup_rupture *r) {
   rup_event ev;
   memset(&ev, 0, sizeof ev);
   ev.type = type;
-  ev.time_us = s->now_us;
+  ev.time_us = now;
   ev.u.rupture = *r;
-  rup__session_emit(s, &ev);
+  d->cfg.emit(d->cfg.emit_ctx, &ev);
 }
 
 /* ---- speech, severity, hints ---- */
 
-static void speech_missed(const rup_session *s, uint32_t p, int dir, rup_rupture *r, int64_t now) {
+static void speech_missed(const rup_detect *d, uint32_t p, int dir, rup_rupture *r, int64_t now) {
   int64_t t1 = r->end_us ? r->end_us : now;
   double sum = 0;
   int known = 0;
@@ -186,13 +207,14 @@ static void speech_missed(const rup_session *s, uint32_t p, int dir, rup_rupture
     return;
   }
   int video_only = r->type == RUP_RUPTURE_VIDEO_FREEZE; /* the voice still came through */
-  for (size_t i = 0; i < s->n_streams; i++) {
-    const rup_stream *st = s->streams[i];
-    if (st->direction != dir || st->model != RUP_MODEL_AUDIO || stream_peer(s, st) != p) continue;
+  for (size_t i = 0; i < d->n_streams; i++) {
+    const rup_det_stream *ds = d->streams[i];
+    const rup_det_view *vw = &ds->view;
+    if (vw->direction != dir || !vw->audio || stream_peer(d, ds) != p) continue;
     /* inbound: the remote's speech on the inbound stream; outbound: the local user's
      * speech on the stream we send (what the remote missed). */
-    double v = rup__audio_speech_between(&st->m.audio, r->start_us, t1);
-    if (v < 0 && st->adec) v = rup__adec_speech_between(st->adec, r->start_us, t1); /* decoded energy */
+    double v = rup__audio_speech_between(vw->audio, r->start_us, t1);
+    if (v < 0 && vw->adec) v = rup__adec_speech_between(vw->adec, r->start_us, t1); /* decoded energy */
     if (v >= 0) {
       sum += v;
       known = 1;
@@ -248,13 +270,12 @@ static int hint_policy(const rup_det_group *g, const rup_rupture *r, int64_t now
 
 /* Cooldown: after a prompting hint, ruptures of no higher severity within
  * hint_cooldown_us get none (the one that prompted keeps its own). */
-static int hint_of(rup_session *s, const rup_det_group *g, const rup_rupture *r, int64_t now) {
-  rup_detect *d = &s->det;
+static int hint_of(rup_detect *d, const rup_det_group *g, const rup_rupture *r, int64_t now) {
   int h = hint_policy(g, r, now);
   if (h == RUP_REPAIR_NONE) return h;
   /* reconnecting or switching channel is an action, not a conversation prompt: no cooldown */
   if (h == RUP_REPAIR_RECONNECT || h == RUP_REPAIR_USE_BACKUP_CHANNEL) return h;
-  if (d->prompt_id != 0 && d->prompt_id != r->id && now - d->prompt_us < s->st.hint_cooldown_us &&
+  if (d->prompt_id != 0 && d->prompt_id != r->id && now - d->prompt_us < d->cfg.hint_cooldown_us &&
       r->severity <= d->prompt_severity)
     return RUP_REPAIR_NONE;
   if (d->prompt_id != r->id || r->severity > d->prompt_severity) {
@@ -292,15 +313,15 @@ static int64_t sr_hold(const rup_det_stream *ds) {
   return h < 1000000 ? 1000000 : h > 5000000 ? 5000000 : h;
 }
 
-static void do_scan(const rup_session *s, uint32_t p, int dir, scan *c) {
+static void do_scan(const rup_detect *d, uint32_t p, int dir, scan *c) {
   memset(c, 0, sizeof *c);
   c->a_since = c->v_since = c->a_det = c->v_det = c->a_conf = c->any_since = INF;
   c->n_since = INT64_MIN;
   c->stall_det = INT64_MIN;
-  for (size_t i = 0; i < s->n_streams; i++) {
-    const rup_stream *st = s->streams[i];
-    if (st->direction != dir || !considered(st) || stream_peer(s, st) != p) continue;
-    const rup_det_stream *ds = &st->det;
+  for (size_t i = 0; i < d->n_streams; i++) {
+    const rup_det_stream *ds = d->streams[i];
+    const rup_det_view *vw = &ds->view;
+    if (vw->direction != dir || !considered(ds) || stream_peer(d, ds) != p) continue;
     c->n++;
     int broken = 0;
     int64_t since = INF, det = INF;
@@ -318,9 +339,9 @@ static void do_scan(const rup_session *s, uint32_t p, int dir, scan *c) {
     }
     if (!broken) continue;
     c->n_broken++;
-    add_ssrc(c->ssrcs, &c->nssrc, st->ssrc);
+    add_ssrc(c->ssrcs, &c->nssrc, vw->ssrc);
     c->any_since = min64(c->any_since, since);
-    if (st->media == RUP_MEDIA_AUDIO) {
+    if (vw->media == RUP_MEDIA_AUDIO) {
       c->a_open = 1;
       c->a_since = min64(c->a_since, since);
       c->a_det = min64(c->a_det, det);
@@ -353,14 +374,14 @@ typedef struct quals {
   int64_t conn, av, audio, video;
 } quals;
 
-static void qualify(const rup_session *s, const rup_det_group *g, int dir, const scan *c, quals *q) {
-  const rup_settings *st = &s->st;
+static void qualify(const rup_detect *d, const rup_det_group *g, int dir, const scan *c, quals *q) {
+  const rup_det_config *st = &d->cfg;
   q->conn = q->av = q->audio = q->video = INF;
-  uint32_t p = (uint32_t)((g - s->det.groups) / 2);
+  uint32_t p = (uint32_t)((g - d->groups) / 2);
   if (c->n > 0 && c->n_stalled == c->n) {
     int64_t since = c->n_since;
     /* RTCP from the participant after the streams went silent: it is still there */
-    if (dir == RUP_DIR_INBOUND && p < s->n_participants && s->participants[p].last_rtcp_us > since)
+    if (dir == RUP_DIR_INBOUND && last_rtcp(d, p) > since)
       since = INF;
     if (since != INF) q->conn = max64(add_sat(since, st->connection_lost_min_us), c->stall_det);
   }
@@ -401,14 +422,14 @@ static int candidate(const quals *q, const scan *c, const rup_det_group *g, int6
   return best;
 }
 
-static int cause_of(const rup_session *s, const rup_det_slot *sl, const scan *c) {
+static int cause_of(const rup_detect *d, const rup_det_slot *sl, const scan *c) {
   const rup_rupture *r = &sl->r;
   if (r->type == RUP_RUPTURE_CONNECTION_LOST) return RUP_CAUSE_NETWORK_OUTAGE;
   uint32_t e = sl->evidence;
   int sr_loss = 0;
   for (uint32_t i = 0; i < r->ssrc_count; i++) {
-    const rup_stream *st = rup__session_find(s, r->ssrcs[i], r->direction);
-    if (st && st->det.sr_loss_us > r->start_us) sr_loss = 1; /* the sender sent what we did not get */
+    const rup_det_stream *ds = find_stream(d, r->ssrcs[i], r->direction);
+    if (ds && ds->sr_loss_us > r->start_us) sr_loss = 1; /* the sender sent what we did not get */
   }
   if (e & RUP_EVIDENCE_FROZEN_CONTENT) return RUP_CAUSE_FROZEN_CONTENT; /* frames came, the picture stood still */
   if ((e & RUP_EVIDENCE_SEQ_GAP) || sr_loss) return RUP_CAUSE_PACKET_LOSS;
@@ -419,8 +440,8 @@ static int cause_of(const rup_session *s, const rup_det_slot *sl, const scan *c)
      * participant flow while this one is silent: the sender stopped it */
     int clean = 0;
     for (uint32_t i = 0; i < r->ssrc_count; i++) {
-      const rup_stream *st = rup__session_find(s, r->ssrcs[i], r->direction);
-      if (st && st->det.sr_clean_us > r->start_us) clean = 1;
+      const rup_det_stream *ds = find_stream(d, r->ssrcs[i], r->direction);
+      if (ds && ds->sr_clean_us > r->start_us) clean = 1;
     }
     if (clean || c->n_broken < c->n) return RUP_CAUSE_SENDER_STOPPED;
     return RUP_CAUSE_NETWORK_OUTAGE;
@@ -429,25 +450,24 @@ static int cause_of(const rup_session *s, const rup_det_slot *sl, const scan *c)
 }
 
 /* Recompute cause, speech, severity and hint; 1 if something the host sees changed. */
-static int refresh(rup_session *s, rup_det_group *g, rup_det_slot *sl, const scan *c, int64_t now,
+static int refresh(rup_detect *d, rup_det_group *g, rup_det_slot *sl, const scan *c, int64_t now,
                    const rup_rupture *old) {
   rup_rupture *r = &sl->r;
-  uint32_t p = (uint32_t)((g - s->det.groups) / 2);
-  if (r->type != RUP_RUPTURE_LAG) r->cause = cause_of(s, sl, c);
+  uint32_t p = (uint32_t)((g - d->groups) / 2);
+  if (r->type != RUP_RUPTURE_LAG) r->cause = cause_of(d, sl, c);
   /* recovered, waiting for the hold: measure up to the recovery, not to now */
   int provisional = !r->end_us && sl->recovered_us;
   if (provisional) r->end_us = sl->recovered_us;
-  speech_missed(s, p, r->direction, r, now);
+  speech_missed(d, p, r->direction, r, now);
   r->severity = severity_of(g, r, now);
-  r->repair = hint_of(s, g, r, now);
+  r->repair = hint_of(d, g, r, now);
   if (provisional) r->end_us = 0;
-  hist_sync(s, r);
+  hist_sync(d, r);
   return old->type != r->type || old->cause != r->cause || old->severity != r->severity || old->repair != r->repair;
 }
 
-static void slot_begin(rup_session *s, rup_det_group *g, rup_det_slot *sl, int type, int dir, int64_t start,
+static void slot_begin(rup_detect *d, rup_det_group *g, rup_det_slot *sl, int type, int dir, int64_t start,
                        int64_t detected, const scan *c, int64_t now) {
-  rup_detect *d = &s->det;
   rup_rupture *r = &sl->r;
   memset(r, 0, sizeof *r);
   r->id = d->next_id++;
@@ -468,15 +488,15 @@ static void slot_begin(rup_session *s, rup_det_group *g, rup_det_slot *sl, int t
   g->recent_type[g->recentpos] = (int8_t)type;
   g->recentpos = (g->recentpos + 1) % RUP_DET_RECENT_MAX;
   if (g->nrecent < RUP_DET_RECENT_MAX) g->nrecent++;
-  hist_add(s, r);
+  hist_add(d, r, now);
   scan empty;
   memset(&empty, 0, sizeof empty);
   rup_rupture old = *r;
-  refresh(s, g, sl, c ? c : &empty, now, &old);
-  emit(s, RUP_EVENT_RUPTURE_BEGIN, r);
+  refresh(d, g, sl, c ? c : &empty, now, &old);
+  emit(d, RUP_EVENT_RUPTURE_BEGIN, r, now);
 }
 
-static void slot_end(rup_session *s, rup_det_group *g, rup_det_slot *sl, int64_t end_us, const scan *c,
+static void slot_end(rup_detect *d, rup_det_group *g, rup_det_slot *sl, int64_t end_us, const scan *c,
                      int64_t now) {
   rup_rupture *r = &sl->r;
   if (end_us < r->start_us) end_us = r->start_us;
@@ -484,8 +504,8 @@ static void slot_end(rup_session *s, rup_det_group *g, rup_det_slot *sl, int64_t
   scan empty;
   memset(&empty, 0, sizeof empty);
   rup_rupture old = *r;
-  refresh(s, g, sl, c ? c : &empty, now, &old);
-  emit(s, RUP_EVENT_RUPTURE_END, r);
+  refresh(d, g, sl, c ? c : &empty, now, &old);
+  emit(d, RUP_EVENT_RUPTURE_END, r, now);
   sl->active = 0;
   sl->recovered_us = 0;
   sl->evidence = 0;
@@ -493,47 +513,47 @@ static void slot_end(rup_session *s, rup_det_group *g, rup_det_slot *sl, int64_t
 
 /* ---- group evaluation ---- */
 
-static int64_t hold_us(const rup_session *s) { return max64(s->st.end_hold_us, s->st.merge_gap_us); }
+static int64_t hold_us(const rup_detect *d) { return max64(d->cfg.end_hold_us, d->cfg.merge_gap_us); }
 
-static void eval_lag(rup_session *s, rup_det_group *g, int dir, int64_t now) {
+static void eval_lag(rup_detect *d, rup_det_group *g, int dir, int64_t now) {
   rup_det_slot *sl = &g->lag;
   if (dir != RUP_DIR_INBOUND) return;
   scan empty;
   memset(&empty, 0, sizeof empty);
   if (!sl->active) {
     if (g->lag_above) {
-      int64_t t = add_sat(g->lag_above_since, s->st.lag_min_us);
+      int64_t t = add_sat(g->lag_above_since, d->cfg.lag_min_us);
       if (t <= now)
-        slot_begin(s, g, sl, RUP_RUPTURE_LAG, dir, g->lag_above_since, t, NULL, now);
+        slot_begin(d, g, sl, RUP_RUPTURE_LAG, dir, g->lag_above_since, t, NULL, now);
       else
         g->deadline = min64(g->deadline, t);
     }
   } else if (!g->lag_above) {
     /* hysteresis: below the threshold for end_hold_us; it ended when it went below */
-    int64_t t = add_sat(g->lag_below_since, s->st.end_hold_us);
+    int64_t t = add_sat(g->lag_below_since, d->cfg.end_hold_us);
     if (t <= now) {
-      slot_end(s, g, sl, g->lag_below_since, NULL, now);
+      slot_end(d, g, sl, g->lag_below_since, NULL, now);
       return;
     }
     g->deadline = min64(g->deadline, t);
   }
   if (sl->active) {
     rup_rupture old = sl->r;
-    if (refresh(s, g, sl, &empty, now, &old)) emit(s, RUP_EVENT_RUPTURE_UPDATE, &sl->r);
+    if (refresh(d, g, sl, &empty, now, &old)) emit(d, RUP_EVENT_RUPTURE_UPDATE, &sl->r, now);
   }
 }
 
-static void eval_group(rup_session *s, rup_det_group *g, int64_t now) {
-  size_t gi = (size_t)(g - s->det.groups);
+static void eval_group(rup_detect *d, rup_det_group *g, int64_t now) {
+  size_t gi = (size_t)(g - d->groups);
   uint32_t p = (uint32_t)(gi / 2);
   int dir = (int)(gi % 2);
   rup_det_slot *sl = &g->brk;
   g->deadline = INF;
   g->dirty = 0;
   scan c;
-  do_scan(s, p, dir, &c);
+  do_scan(d, p, dir, &c);
   quals q;
-  qualify(s, g, dir, &c, &q);
+  qualify(d, g, dir, &c, &q);
   int open = c.n_broken > 0 || g->choppy_on;
   int64_t open_since = c.any_since;
   if (g->choppy_on) open_since = min64(open_since, g->choppy_start);
@@ -544,8 +564,8 @@ static void eval_group(rup_session *s, rup_det_group *g, int64_t now) {
   if (q.video > now) nq = min64(nq, q.video);
 
   /* a new break after the merge gap: the old rupture ended at its recovery */
-  if (sl->active && open && sl->recovered_us && open_since > add_sat(sl->recovered_us, s->st.merge_gap_us))
-    slot_end(s, g, sl, sl->recovered_us, &c, now);
+  if (sl->active && open && sl->recovered_us && open_since > add_sat(sl->recovered_us, d->cfg.merge_gap_us))
+    slot_end(d, g, sl, sl->recovered_us, &c, now);
 
   rup_rupture old = sl->r; /* what the host last saw */
   if (sl->active && g->late_pending) { /* an audio break proved after its end joins the rupture */
@@ -564,19 +584,19 @@ static void eval_group(rup_session *s, rup_det_group *g, int64_t now) {
       int64_t t;
       int type = candidate(&q, &c, g, now, &t);
       if (type_rank(type) > type_rank(sl->r.type)) sl->r.type = type; /* escalation keeps the id */
-      if (refresh(s, g, sl, &c, now, &old)) emit(s, RUP_EVENT_RUPTURE_UPDATE, &sl->r);
+      if (refresh(d, g, sl, &c, now, &old)) emit(d, RUP_EVENT_RUPTURE_UPDATE, &sl->r, now);
       g->deadline = min64(g->deadline, nq);
     } else {
       if (!sl->recovered_us) {
         int64_t rec = max64(g->last_end_us, sl->r.start_us);
         sl->recovered_us = rec > now ? now : rec;
       }
-      int64_t t = add_sat(sl->recovered_us, hold_us(s));
+      int64_t t = add_sat(sl->recovered_us, hold_us(d));
       if (t <= now) {
-        slot_end(s, g, sl, sl->recovered_us, &c, now);
+        slot_end(d, g, sl, sl->recovered_us, &c, now);
       } else {
         g->deadline = min64(g->deadline, t);
-        if (refresh(s, g, sl, &c, now, &old)) emit(s, RUP_EVENT_RUPTURE_UPDATE, &sl->r);
+        if (refresh(d, g, sl, &c, now, &old)) emit(d, RUP_EVENT_RUPTURE_UPDATE, &sl->r, now);
       }
     }
   }
@@ -591,17 +611,17 @@ static void eval_group(rup_session *s, rup_det_group *g, int64_t now) {
       lc.ssrcs[0] = g->late_ssrc;
       lc.nssrc = 1;
       sl->evidence = g->late_evidence | c.ev;
-      slot_begin(s, g, sl, RUP_RUPTURE_AUDIO_DROPOUT, dir, g->late_start, g->late_detected, &lc, now);
+      slot_begin(d, g, sl, RUP_RUPTURE_AUDIO_DROPOUT, dir, g->late_start, g->late_detected, &lc, now);
       if (!open) {
         sl->recovered_us = g->late_end;
-        g->deadline = min64(g->deadline, add_sat(g->late_end, hold_us(s)));
+        g->deadline = min64(g->deadline, add_sat(g->late_end, hold_us(d)));
       }
     } else if (open) {
       int64_t t;
       int type = candidate(&q, &c, g, now, &t);
       if (type) {
         sl->evidence = c.ev | g->ev_acc;
-        slot_begin(s, g, sl, type, dir, open_since, t, &c, now);
+        slot_begin(d, g, sl, type, dir, open_since, t, &c, now);
       } else {
         g->deadline = min64(g->deadline, nq);
       }
@@ -609,7 +629,7 @@ static void eval_group(rup_session *s, rup_det_group *g, int64_t now) {
       g->ev_acc = 0;
     }
   }
-  eval_lag(s, g, dir, now);
+  eval_lag(d, g, dir, now);
 }
 
 /* ---- windows: choppy audio and quality (every RUP_DET_WINDOW_US) ---- */
@@ -658,23 +678,23 @@ static double level_floor(int level) { return level >= 1 ? 40.0 + 10.0 * level :
 /* Path RTT of a participant (µs), as rup_session_get_stream_stats sums it: the
  * outbound streams' value plus the inbound streams' value (each covers the part of
  * the path between the measuring point and the reporter). -1 if unknown. */
-static int64_t path_rtt(const rup_session *s, uint32_t p) {
+static int64_t path_rtt(const rup_detect *d, uint32_t p) {
   int64_t in = -1, out = -1;
-  for (size_t i = 0; i < s->n_streams; i++) {
-    const rup_stream *st = s->streams[i];
-    if (!st->has_rtt || stream_peer(s, st) != p) continue;
-    if (st->direction == RUP_DIR_INBOUND)
-      in = max64(in, st->rtt_us);
+  for (size_t i = 0; i < d->n_streams; i++) {
+    const rup_det_stream *ds = d->streams[i];
+    const rup_det_view *vw = &ds->view;
+    if (!vw->has_rtt || stream_peer(d, ds) != p) continue;
+    if (vw->direction == RUP_DIR_INBOUND)
+      in = max64(in, vw->rtt_us);
     else
-      out = max64(out, st->rtt_us);
+      out = max64(out, vw->rtt_us);
   }
   if (in < 0 && out < 0) return -1;
   return (in > 0 ? in : 0) + (out > 0 ? out : 0);
 }
 
-static void audio_window_close(rup_session *s, rup_stream *st, int in_break) {
-  rup_det_stream *ds = &st->det;
-  const rup_audio_stats *a = &st->m.audio.st;
+static void audio_window_close(rup_det_stream *ds, int in_break, int64_t now) {
+  const rup_audio_stats *a = &ds->view.audio->st;
   rup_det_win *w = &ds->wins[ds->winpos];
   w->concealed = in_break ? 0 : a->concealed_samples - ds->w0_concealed;
   w->total = in_break ? 0 : a->total_samples_received - ds->w0_total;
@@ -688,24 +708,24 @@ static void audio_window_close(rup_session *s, rup_stream *st, int in_break) {
   ds->w0_concealed = a->concealed_samples;
   ds->w0_total = a->total_samples_received;
   ds->w0_events = a->concealment_events;
-  ds->conc_first_us = ds->conc_open ? s->now_us : 0;
+  ds->conc_first_us = ds->conc_open ? now : 0;
   ds->conc_last_us = 0;
 }
 
 /* Inbound E-model sample of a group for the window just closed; 0 if none. */
-static int window_r(rup_session *s, uint32_t p, int dir, int broken, double *r_out) {
+static int window_r(rup_detect *d, uint32_t p, int dir, int broken, double *r_out, int64_t now) {
   double lost = 0, expected = 0, jb_s = 0, jb_n = 0, conc = 0, events = 0, jit = 0;
   int codec = RUP_CODEC_OPUS, any = 0;
-  int64_t rtt = path_rtt(s, p);
-  for (size_t i = 0; i < s->n_streams; i++) {
-    rup_stream *st = s->streams[i];
-    if (st->direction != dir || st->model != RUP_MODEL_AUDIO || !considered(st) || stream_peer(s, st) != p)
+  int64_t rtt = path_rtt(d, p);
+  for (size_t i = 0; i < d->n_streams; i++) {
+    rup_det_stream *ds = d->streams[i];
+    const rup_det_view *vw = &ds->view;
+    if (vw->direction != dir || !vw->audio || !considered(ds) || stream_peer(d, ds) != p)
       continue;
-    rup_det_stream *ds = &st->det;
-    codec = st->codec;
+    codec = vw->codec;
     if (dir == RUP_DIR_INBOUND) {
-      const rup_audio_stats *a = &st->m.audio.st;
-      uint64_t exp = rup__rx_expected(&st->rx), rec = st->rx.received;
+      const rup_audio_stats *a = &vw->audio->st;
+      uint64_t exp = rup__rx_expected(vw->rx), rec = vw->rx->received;
       double e = (double)exp - (double)ds->w0_expected, rc = (double)rec - (double)ds->w0_received;
       double disc = (double)a->packets_discarded - (double)ds->w0_discarded;
       if (e > 0) {
@@ -719,14 +739,14 @@ static int window_r(rup_session *s, uint32_t p, int dir, int broken, double *r_o
         jb_n += emitted;
       }
       const rup_det_win *w = &ds->wins[(ds->winpos + RUP_DET_WINS - 1) % RUP_DET_WINS];
-      conc += (double)w->concealed / (st->rx.clock_rate ? st->rx.clock_rate : 48000) / 0.02;
+      conc += (double)w->concealed / (vw->rx->clock_rate ? vw->rx->clock_rate : 48000) / 0.02;
       events += (double)w->events;
       ds->w0_expected = exp;
       ds->w0_received = rec;
       ds->w0_discarded = a->packets_discarded;
       ds->w0_emitted = a->jitter_buffer_emitted_count;
       ds->w0_jbdelay = a->jitter_buffer_delay_s;
-    } else if (ds->rr_at_us > s->now_us - RUP_DET_WINDOW_US * 3) {
+    } else if (ds->rr_at_us > now - RUP_DET_WINDOW_US * 3) {
       /* the remote's last report: fraction lost over its interval, jitter */
       expected += 100;
       lost += ds->rr_ppl;
@@ -746,22 +766,22 @@ static int window_r(rup_session *s, uint32_t p, int dir, int broken, double *r_o
   double burst_r = 1.0;
   if (events > 0 && ppl < 100) burst_r = (conc / events) * (1.0 - ppl / 100.0);
   double jb_ms = dir == RUP_DIR_INBOUND ? (jb_n > 0 ? 1000.0 * jb_s / jb_n : 40.0) : 40.0 + 2.0 * jit;
-  double d = (rtt >= 0 ? (double)rtt / 2000.0 : 0.0) + jb_ms; /* one-way: RTT/2 + jitter buffer */
+  double delay = (rtt >= 0 ? (double)rtt / 2000.0 : 0.0) + jb_ms; /* one-way: RTT/2 + jitter buffer */
   double ie, bpl;
   codec_ie(codec, &ie, &bpl);
-  *r_out = rup__emodel_r(ppl, burst_r, d, ie, bpl);
+  *r_out = rup__emodel_r(ppl, burst_r, delay, ie, bpl);
   return 1;
 }
 
-static void quality_tick(rup_session *s, rup_det_group *g, int64_t now) {
-  size_t gi = (size_t)(g - s->det.groups);
+static void quality_tick(rup_detect *d, rup_det_group *g, int64_t now) {
+  size_t gi = (size_t)(g - d->groups);
   uint32_t p = (uint32_t)(gi / 2);
   int dir = (int)(gi % 2);
   int broken = g->brk.active && (g->brk.r.type == RUP_RUPTURE_CONNECTION_LOST ||
                                  g->brk.r.type == RUP_RUPTURE_AUDIO_DROPOUT || g->brk.r.type == RUP_RUPTURE_AV_OUTAGE) &&
                !g->brk.recovered_us;
   double r;
-  if (!window_r(s, p, dir, broken, &r)) return;
+  if (!window_r(d, p, dir, broken, &r, now)) return;
   /* asymmetric smoothing: fast down (0.8), slow up (0.4), as LiveKit's connection
    * quality scorer (REFERENCE §5.2, pkg/sfu/connectionquality/scorer.go) */
   if (!g->has_q) {
@@ -779,7 +799,6 @@ static void quality_tick(rup_session *s, rup_det_group *g, int64_t now) {
     while (lv < 5 && g->r_smooth >= level_floor(lv + 1) + LEVEL_HYST) lv++;
     while (lv > 0 && g->r_smooth < level_floor(lv) - LEVEL_HYST) lv--;
   }
-  rup_detect *d = &s->det;
   if (!d->has_mos || mos < d->mos_min) d->mos_min = mos;
   d->has_mos = 1;
   if (lv != prev) {
@@ -794,25 +813,25 @@ static void quality_tick(rup_session *s, rup_det_group *g, int64_t now) {
     ev.u.quality.level = lv;
     ev.u.quality.previous_level = prev;
     ev.u.quality.mos = mos;
-    rup__session_emit(s, &ev);
+    d->cfg.emit(d->cfg.emit_ctx, &ev);
   }
 }
 
-static void choppy_tick(rup_session *s, rup_det_group *g, int64_t now) {
-  size_t gi = (size_t)(g - s->det.groups);
+static void choppy_tick(rup_detect *d, rup_det_group *g, int64_t now) {
+  size_t gi = (size_t)(g - d->groups);
   uint32_t p = (uint32_t)(gi / 2);
   int dir = (int)(gi % 2);
   if (dir != RUP_DIR_INBOUND) return;
-  unsigned nw = (unsigned)(s->st.choppy_window_us / RUP_DET_WINDOW_US);
+  unsigned nw = (unsigned)(d->cfg.choppy_window_us / RUP_DET_WINDOW_US);
   if (nw < 1) nw = 1;
   if (nw > RUP_DET_WINS) nw = RUP_DET_WINS;
   double conc = 0, total = 0, events = 0, last_conc = 0, last_total = 0;
   int64_t first = INF, last = 0;
-  for (size_t i = 0; i < s->n_streams; i++) {
-    const rup_stream *st = s->streams[i];
-    if (st->direction != dir || st->model != RUP_MODEL_AUDIO || !considered(st) || stream_peer(s, st) != p)
+  for (size_t i = 0; i < d->n_streams; i++) {
+    const rup_det_stream *ds = d->streams[i];
+    const rup_det_view *vw = &ds->view;
+    if (vw->direction != dir || !vw->audio || !considered(ds) || stream_peer(d, ds) != p)
       continue;
-    const rup_det_stream *ds = &st->det;
     for (unsigned k = 0; k < nw && k < ds->nwins; k++) {
       const rup_det_win *w = &ds->wins[(ds->winpos + RUP_DET_WINS - 1 - k) % RUP_DET_WINS];
       conc += (double)w->concealed;
@@ -830,13 +849,13 @@ static void choppy_tick(rup_session *s, rup_det_group *g, int64_t now) {
   unsigned nshort = 0;
   int64_t sfirst = INF, slast = 0;
   for (unsigned i = 0; i < g->nshort; i++) {
-    if (g->short_start[i] < now - s->st.choppy_window_us) continue;
+    if (g->short_start[i] < now - d->cfg.choppy_window_us) continue;
     nshort++;
     sfirst = min64(sfirst, g->short_start[i]);
     slast = max64(slast, g->short_end[i]);
   }
-  int bad_ratio = total > 0 && conc / total >= CHOPPY_RATIO && events >= s->st.choppy_count;
-  int bad_short = s->st.choppy_count > 0 && nshort >= s->st.choppy_count;
+  int bad_ratio = total > 0 && conc / total >= CHOPPY_RATIO && events >= d->cfg.choppy_count;
+  int bad_short = d->cfg.choppy_count > 0 && nshort >= d->cfg.choppy_count;
   if (!g->choppy_on) {
     if (bad_ratio || bad_short) {
       g->choppy_on = 1;
@@ -844,7 +863,7 @@ static void choppy_tick(rup_session *s, rup_det_group *g, int64_t now) {
       g->choppy_start = min64(bad_ratio ? first : INF, bad_short ? sfirst : INF);
       if (g->choppy_start == INF) g->choppy_start = now - RUP_DET_WINDOW_US;
       g->choppy_last_us = max64(last, slast);
-      mark(s, g);
+      mark(d, g);
     }
   } else {
     if (last) g->choppy_last_us = max64(g->choppy_last_us, last);
@@ -854,47 +873,46 @@ static void choppy_tick(rup_session *s, rup_det_group *g, int64_t now) {
     if (g->choppy_good_ticks >= 2) {
       g->choppy_on = 0;
       g->last_end_us = max64(g->last_end_us, g->choppy_last_us);
-      mark(s, g);
+      mark(d, g);
     }
   }
 }
 
-static void tick(rup_session *s, int64_t t) {
-  rup_detect *d = &s->det;
+static void tick(rup_detect *d, int64_t t) {
   /* close every audio stream's window first */
-  for (size_t i = 0; i < s->n_streams; i++) {
-    rup_stream *st = s->streams[i];
-    if (st->model != RUP_MODEL_AUDIO || st->direction != RUP_DIR_INBOUND) continue;
-    rup_det_group *g = group_of(s, stream_peer(s, st), st->direction);
+  for (size_t i = 0; i < d->n_streams; i++) {
+    rup_det_stream *ds = d->streams[i];
+    if (!ds->view.audio || ds->view.direction != RUP_DIR_INBOUND) continue;
+    rup_det_group *g = group_of(d, stream_peer(d, ds), ds->view.direction);
     int in_break = g && g->brk.active && g->brk.r.type != RUP_RUPTURE_CHOPPY_AUDIO;
     for (int k = 1; k <= 3; k++)
-      if (st->det.open[k] && k != RUP_IMPAIRMENT_INTERRUPTION) in_break = 1;
-    if (st->det.open[RUP_IMPAIRMENT_INTERRUPTION] && t - st->det.start[RUP_IMPAIRMENT_INTERRUPTION] >= s->st.audio_dropout_min_us)
+      if (ds->open[k] && k != RUP_IMPAIRMENT_INTERRUPTION) in_break = 1;
+    if (ds->open[RUP_IMPAIRMENT_INTERRUPTION] && t - ds->start[RUP_IMPAIRMENT_INTERRUPTION] >= d->cfg.audio_dropout_min_us)
       in_break = 1;
-    audio_window_close(s, st, in_break);
+    audio_window_close(ds, in_break, t);
   }
   for (size_t gi = 0; gi < d->n_groups; gi++) {
     rup_det_group *g = &d->groups[gi];
     if (!g->used) continue;
-    choppy_tick(s, g, t);
-    quality_tick(s, g, t);
-    if (g->brk.active || g->lag.active) mark(s, g); /* speech missed and severity grow */
+    choppy_tick(d, g, t);
+    quality_tick(d, g, t);
+    if (g->brk.active || g->lag.active) mark(d, g); /* speech missed and severity grow */
   }
 }
 
 /* ---- inputs ---- */
 
-void rup__detect_impairment(rup_session *s, rup_stream *st, const rup_imp *imp, int phase) {
+void rup__detect_impairment(rup_detect *d, rup_det_stream *ds, const rup_imp *imp, int phase, int64_t now) {
   if (imp->kind < 1 || imp->kind > 3) return;
   /* the local user's own media as sent: what the remote got is known only from its
    * receiver reports (rup__detect_report_block) */
-  if (st->direction != RUP_DIR_INBOUND) return;
-  rup_det_stream *ds = &st->det;
+  const rup_det_view *vw = &ds->view;
+  if (vw->direction != RUP_DIR_INBOUND) return;
   unsigned k = imp->kind;
-  rup_det_group *g = group_of(s, st->participant, st->direction);
+  rup_det_group *g = group_of(d, vw->participant, vw->direction);
   if (phase == 0) {
     ds->open[k] = 1;
-    ds->ignored[k] = (uint8_t)(ds->paused || st->bye);
+    ds->ignored[k] = (uint8_t)(ds->paused || vw->bye);
     ds->start[k] = imp->start_us;
     ds->detected[k] = imp->detected_us;
     ds->evidence[k] = imp->evidence;
@@ -911,39 +929,44 @@ void rup__detect_impairment(rup_session *s, rup_stream *st, const rup_imp *imp, 
         g->last_end_us = max64(g->last_end_us, min64(imp->end_us, imp->start_us));
       }
       int64_t len = imp->end_us - imp->start_us;
-      if (st->media == RUP_MEDIA_AUDIO && !retracted) {
-        if (k == RUP_IMPAIRMENT_INTERRUPTION && len < s->st.audio_dropout_min_us) {
+      if (vw->media == RUP_MEDIA_AUDIO && !retracted) {
+        if (k == RUP_IMPAIRMENT_INTERRUPTION && len < d->cfg.audio_dropout_min_us) {
           g->short_start[g->shortpos] = imp->start_us;
           g->short_end[g->shortpos] = imp->end_us;
           g->shortpos = (g->shortpos + 1) % RUP_DET_SHORT;
           if (g->nshort < RUP_DET_SHORT) g->nshort++;
         }
         /* a break that waited for evidence, proved a loss at its end */
-        if ((ev & (RUP_EVIDENCE_SEQ_GAP | RUP_EVIDENCE_LATE)) && len >= s->st.audio_dropout_min_us &&
+        if ((ev & (RUP_EVIDENCE_SEQ_GAP | RUP_EVIDENCE_LATE)) && len >= d->cfg.audio_dropout_min_us &&
             (!g->brk.active || g->brk.r.type == RUP_RUPTURE_VIDEO_FREEZE)) {
-          int64_t det = max64(imp->start_us + s->st.audio_dropout_min_us, imp->detected_us);
+          int64_t det = max64(imp->start_us + d->cfg.audio_dropout_min_us, imp->detected_us);
           if (!g->late_pending || imp->start_us < g->late_start) {
             g->late_start = imp->start_us;
-            g->late_detected = det > s->now_us ? s->now_us : det;
+            g->late_detected = det > now ? now : det;
           }
           g->late_end = g->late_pending ? max64(g->late_end, imp->end_us) : imp->end_us;
           g->late_evidence |= ev;
-          g->late_ssrc = st->ssrc;
+          g->late_ssrc = vw->ssrc;
           g->late_pending = 1;
         }
       }
     }
   }
-  if (g) mark(s, g);
+  if (g) mark(d, g);
 }
 
 /* Per packet, O(1): transit = arrival - RTP time (RFC 3550 A.8); its minimum over
  * the last RUP_DET_TSEGS segments is the baseline; growth = transit - baseline is
  * added delay (REFERENCE §11). */
-void rup__detect_packet(rup_session *s, rup_stream *st, uint32_t rtp_ts) {
-  if (st->direction != RUP_DIR_INBOUND || st->media != RUP_MEDIA_AUDIO || !st->rx.clock_rate) return;
-  rup_det_stream *ds = &st->det;
-  int64_t now = s->now_us;
+/* Ring slot of a transit segment; host times may be negative (floored modulo). */
+static size_t tseg_slot(int64_t seg) {
+  int64_t m = seg % RUP_DET_TSEGS;
+  return (size_t)(m < 0 ? m + RUP_DET_TSEGS : m);
+}
+
+void rup__detect_packet(rup_detect *d, rup_det_stream *ds, uint32_t rtp_ts, int64_t now) {
+  const rup_det_view *vw = &ds->view;
+  if (vw->direction != RUP_DIR_INBOUND || vw->media != RUP_MEDIA_AUDIO || !vw->rx->clock_rate) return;
   if (!ds->have_ts) {
     ds->have_ts = 1;
     ds->ext_ts = 0;
@@ -953,19 +976,19 @@ void rup__detect_packet(rup_session *s, rup_stream *st, uint32_t rtp_ts) {
     ds->ext_ts += (int32_t)(rtp_ts - ds->last_ts);
   }
   ds->last_ts = rtp_ts;
-  int64_t transit = now - (int64_t)((double)ds->ext_ts * 1e6 / st->rx.clock_rate);
+  int64_t transit = now - (int64_t)((double)ds->ext_ts * 1e6 / vw->rx->clock_rate);
   int64_t seg = now / RUP_DET_TSEG_US;
   while (ds->tseg < seg) { /* O(1) amortised: segments advance with time */
     ds->tseg++;
-    ds->tmin[ds->tseg % RUP_DET_TSEGS] = INF;
+    ds->tmin[tseg_slot(ds->tseg)] = INF;
     if (seg - ds->tseg > RUP_DET_TSEGS) ds->tseg = seg - RUP_DET_TSEGS;
   }
-  int64_t *cur = &ds->tmin[seg % RUP_DET_TSEGS];
+  int64_t *cur = &ds->tmin[tseg_slot(seg)];
   if (transit < *cur) *cur = transit;
   int64_t base = INF;
   for (int i = 0; i < RUP_DET_TSEGS; i++) base = min64(base, ds->tmin[i]);
   ds->transit_us = transit;
-  rup_det_group *g = group_of(s, st->participant, RUP_DIR_INBOUND);
+  rup_det_group *g = group_of(d, vw->participant, RUP_DIR_INBOUND);
   if (!g) return;
   g->lag_growth_us = transit - base;
   g->have_growth = 1;
@@ -973,64 +996,64 @@ void rup__detect_packet(rup_session *s, rup_stream *st, uint32_t rtp_ts) {
   /* one-way estimate = base one-way (RTT/2 at its minimum, else 0) + growth, or the
    * current RTT/2 if larger (docs/ruptures.md §lag) */
   int64_t est = (g->rtt_min_us > 0 ? g->rtt_min_us / 2 : 0) + g->lag_growth_us;
-  int above = est >= s->st.lag_one_way_us;
+  int above = est >= d->cfg.lag_one_way_us;
   if (above != g->lag_above) {
     g->lag_above = above;
     if (above)
       g->lag_above_since = now;
     else
       g->lag_below_since = now;
-    mark(s, g);
+    mark(d, g);
   }
 }
 
-void rup__detect_rtt(rup_session *s, rup_stream *st) {
-  uint32_t p = stream_peer(s, st);
-  rup_det_group *g = group_of(s, p, RUP_DIR_INBOUND);
+void rup__detect_rtt(rup_detect *d, rup_det_stream *ds, int64_t rtt_us, int64_t now) {
+  ds->view.has_rtt = 1;
+  ds->view.rtt_us = rtt_us;
+  uint32_t p = stream_peer(d, ds);
+  rup_det_group *g = group_of(d, p, RUP_DIR_INBOUND);
   if (!g) return;
-  int64_t rtt = path_rtt(s, p);
+  int64_t rtt = path_rtt(d, p);
   if (rtt <= 0) return;
   if (g->rtt_min_us <= 0 || rtt < g->rtt_min_us) g->rtt_min_us = rtt;
   g->rtt_now_us = rtt;
-  g->rtt_at_us = s->now_us;
+  g->rtt_at_us = now;
   /* the RTT speaks for the path only when no inbound audio measures it (its samples
    * are an RTCP cycle old; the transit is per packet) */
-  if (g->have_growth && s->now_us - g->growth_at_us < TRANSIT_FRESH_US) return;
+  if (g->have_growth && now - g->growth_at_us < TRANSIT_FRESH_US) return;
   int64_t est = rtt / 2;
-  int above = est >= s->st.lag_one_way_us;
+  int above = est >= d->cfg.lag_one_way_us;
   if (above != g->lag_above) {
     g->lag_above = above;
     if (above)
-      g->lag_above_since = s->now_us;
+      g->lag_above_since = now;
     else
-      g->lag_below_since = s->now_us;
-    mark(s, g);
+      g->lag_below_since = now;
+    mark(d, g);
   }
 }
 
 /* After the audio model ran: note the onset / end of concealment runs (O(1)). */
-void rup__detect_audio_poll(rup_session *s, rup_stream *st) {
-  if (st->model != RUP_MODEL_AUDIO || st->direction != RUP_DIR_INBOUND) return;
-  rup_det_stream *ds = &st->det;
-  const rup_audio *a = &st->m.audio;
+void rup__detect_audio_poll(rup_det_stream *ds, int64_t now) {
+  if (!ds->view.audio || ds->view.direction != RUP_DIR_INBOUND) return;
+  const rup_audio *a = ds->view.audio;
   if (a->run_open && !ds->conc_open) {
     ds->conc_open = 1;
     if (!ds->conc_first_us) ds->conc_first_us = a->run_start_us;
   } else if (!a->run_open && ds->conc_open) {
     ds->conc_open = 0;
-    ds->conc_last_us = s->now_us;
+    ds->conc_last_us = now;
   }
 }
 
 /* RFC 3550 §6.4.1: the SR's sender packet count. More packets sent since the last
  * SR than we received = loss; no more = the sender sent nothing we missed. */
-void rup__detect_sender_report(rup_session *s, rup_stream *st, uint32_t packet_count) {
-  if (st->direction != RUP_DIR_INBOUND) return;
-  rup_det_stream *ds = &st->det;
-  int64_t now = s->now_us;
+void rup__detect_sender_report(rup_detect *d, rup_det_stream *ds, uint32_t packet_count, int64_t now) {
+  const rup_det_view *vw = &ds->view;
+  if (vw->direction != RUP_DIR_INBOUND) return;
   if (ds->sr_have) {
     uint32_t sent = packet_count - ds->sr_count;
-    uint64_t got = st->rx.received - ds->sr_received;
+    uint64_t got = vw->rx->received - ds->sr_received;
     if (sent < 0x80000000u) {
       if ((uint64_t)sent > got)
         ds->sr_loss_us = now;
@@ -1041,28 +1064,27 @@ void rup__detect_sender_report(rup_session *s, rup_stream *st, uint32_t packet_c
   }
   ds->sr_have = 1;
   ds->sr_count = packet_count;
-  ds->sr_received = st->rx.received;
+  ds->sr_received = vw->rx->received;
   ds->sr_prev_us = now;
   int any = 0;
   for (int k = 1; k <= 3; k++) any |= ds->open[k];
-  if (any) mark(s, group_of(s, st->participant, st->direction));
+  if (any) mark(d, group_of(d, vw->participant, vw->direction));
 }
 
 /* A report block from the remote about one of our outbound streams: what the remote
  * received in its last interval (docs/ruptures.md §Outbound). */
-void rup__detect_report_block(rup_session *s, rup_stream *st, uint32_t reporter_ssrc, int reporter_dir,
-                              const void *rbv) {
-  const rup_rtcp_report_block *rb = rbv;
-  if (st->direction != RUP_DIR_OUTBOUND) return;
-  rup_det_stream *ds = &st->det;
-  int64_t now = s->now_us;
-  const rup_stream *rep = rup__session_find(s, reporter_ssrc, reporter_dir);
-  if (rep && rep->direction == RUP_DIR_INBOUND) {
+void rup__detect_report_block(rup_detect *d, rup_det_stream *ds, uint32_t reporter_ssrc,
+                              const rup_det_stream *reporter, const rup_rtcp_report_block *rb, int64_t now) {
+  rup_det_view *vw = &ds->view;
+  vw->has_remote_report = 1; /* the latest block about this stream (whole-call MOS) */
+  vw->remote = *rb;
+  if (vw->direction != RUP_DIR_OUTBOUND) return;
+  if (reporter && reporter->view.direction == RUP_DIR_INBOUND) {
     ds->has_peer = 1;
-    ds->peer = rep->participant;
+    ds->peer = reporter->view.participant;
   }
   ds->rb_reporter = reporter_ssrc;
-  rup_det_group *g = group_of(s, stream_peer(s, st), RUP_DIR_OUTBOUND);
+  rup_det_group *g = group_of(d, stream_peer(d, ds), RUP_DIR_OUTBOUND);
   double f = rb->fraction_lost / 256.0; /* RFC 3550 §6.4.1 fraction lost */
   if (ds->rb_have) {
     uint32_t exp = rb->ext_highest_seq - ds->rb_ext_high;
@@ -1071,9 +1093,9 @@ void rup__detect_report_block(rup_session *s, rup_stream *st, uint32_t reporter_
     ds->rb_interval_us = now - ds->rb_last_us;
   }
   ds->rr_ppl = 100.0 * f;
-  ds->rr_jitter_ms = st->rx.clock_rate ? rb->jitter * 1000.0 / st->rx.clock_rate : 0.0;
+  ds->rr_jitter_ms = vw->rx->clock_rate ? rb->jitter * 1000.0 / vw->rx->clock_rate : 0.0;
   ds->rr_at_us = now;
-  unsigned k = st->media == RUP_MEDIA_AUDIO ? RUP_IMPAIRMENT_INTERRUPTION : RUP_IMPAIRMENT_FREEZE;
+  unsigned k = vw->media == RUP_MEDIA_AUDIO ? RUP_IMPAIRMENT_INTERRUPTION : RUP_IMPAIRMENT_FREEZE;
   int64_t iv = ds->rb_have ? now - ds->rb_last_us : 0;
   /* report granularity: a loss that begins in an interval is placed at its end, one
    * that ends in it at its start (the lost share of the interval) */
@@ -1103,7 +1125,7 @@ void rup__detect_report_block(rup_session *s, rup_stream *st, uint32_t reporter_
       ds->start[k] = now - lost_part;
       ds->detected[k] = now;
       ds->evidence[k] = RUP_EVIDENCE_SEQ_GAP;
-      ds->ob_choppy = st->media == RUP_MEDIA_AUDIO && f < RR_DROPOUT;
+      ds->ob_choppy = vw->media == RUP_MEDIA_AUDIO && f < RR_DROPOUT;
     } else if (f >= RR_DROPOUT) {
       ds->ob_choppy = 0;
     }
@@ -1116,75 +1138,77 @@ void rup__detect_report_block(rup_session *s, rup_stream *st, uint32_t reporter_
   ds->rb_cum = rb->cumulative_lost;
   ds->rb_last_us = now;
   ds->rtcp_since_rb = 0;
-  if (g) mark(s, g);
+  if (g) mark(d, g);
 }
 
 /* End of one RTCP compound from a remote: its reports that did not name our
  * outbound streams. RFC 3550 §6.4: a receiver reports on the sources it heard since
  * its last report; reports that keep leaving ours out while we send mean the remote
  * hears nothing from us. */
-void rup__detect_rtcp_end(rup_session *s, uint32_t sender_ssrc, int direction, int had_report) {
-  const rup_stream *rep = rup__session_find(s, sender_ssrc, direction);
-  if (!rep) return;
-  if (direction == RUP_DIR_INBOUND && rep->participant < s->n_participants)
-    s->participants[rep->participant].last_rtcp_us = s->now_us;
-  if (!had_report || direction != RUP_DIR_INBOUND) return;
-  for (size_t i = 0; i < s->n_streams; i++) {
-    rup_stream *st = s->streams[i];
-    rup_det_stream *ds = &st->det;
-    if (st->direction != RUP_DIR_OUTBOUND || !ds->rb_have || ds->rb_reporter != sender_ssrc) continue;
-    if (ds->rb_last_us == s->now_us) continue;
+void rup__detect_rtcp_end(rup_detect *d, const rup_det_stream *reporter, int had_report, int64_t now) {
+  if (!reporter) return;
+  const rup_det_view *rep = &reporter->view;
+  size_t gi = (size_t)rep->participant * 2 + (size_t)(RUP_DIR_INBOUND & 1);
+  if (rep->direction == RUP_DIR_INBOUND && gi < d->n_groups) d->groups[gi].last_rtcp_us = now;
+  if (!had_report || rep->direction != RUP_DIR_INBOUND) return;
+  for (size_t i = 0; i < d->n_streams; i++) {
+    rup_det_stream *ds = d->streams[i];
+    const rup_det_view *vw = &ds->view;
+    if (vw->direction != RUP_DIR_OUTBOUND || !ds->rb_have || ds->rb_reporter != rep->ssrc) continue;
+    if (ds->rb_last_us == now) continue;
     ds->rtcp_since_rb++;
     int64_t iv = ds->rb_interval_us > 0 ? ds->rb_interval_us : 1000000;
-    int sending = st->rx.last_pkt_arrival_us >= s->now_us - 1000000;
-    if (!ds->open[RUP_IMPAIRMENT_STALL] && sending && ds->rtcp_since_rb >= 2 && s->now_us - ds->rb_last_us > 2 * iv) {
+    int sending = vw->rx->last_pkt_arrival_us >= now - 1000000;
+    if (!ds->open[RUP_IMPAIRMENT_STALL] && sending && ds->rtcp_since_rb >= 2 && now - ds->rb_last_us > 2 * iv) {
       ds->open[RUP_IMPAIRMENT_STALL] = 1;
       ds->ignored[RUP_IMPAIRMENT_STALL] = 0;
       ds->start[RUP_IMPAIRMENT_STALL] = ds->rb_last_us;
-      ds->detected[RUP_IMPAIRMENT_STALL] = s->now_us;
+      ds->detected[RUP_IMPAIRMENT_STALL] = now;
       ds->evidence[RUP_IMPAIRMENT_STALL] = RUP_EVIDENCE_NO_PACKETS;
-      mark(s, group_of(s, rep->participant, RUP_DIR_OUTBOUND));
+      mark(d, group_of(d, rep->participant, RUP_DIR_OUTBOUND));
     }
   }
 }
 
 /* ---- driving ---- */
 
-static void recompute_deadline(rup_session *s) {
-  rup_detect *d = &s->det;
+static void recompute_deadline(rup_detect *d) {
   int64_t dl = d->have_tick ? d->next_tick : INF;
   for (size_t i = 0; i < d->n_groups; i++)
     if (d->groups[i].used) dl = min64(dl, d->groups[i].deadline);
   d->deadline = dl;
 }
 
-void rup__detect_run(rup_session *s, int64_t now) {
-  rup_detect *d = &s->det;
+void rup__detect_run(rup_detect *d, int64_t now) {
   if (!d->have_tick) {
-    if (s->n_streams == 0) return;
+    if (d->n_streams == 0) return;
     d->have_tick = 1;
-    d->next_tick = now + RUP_DET_WINDOW_US;
+    d->next_tick = add_sat(now, RUP_DET_WINDOW_US);
     d->deadline = min64(d->deadline, d->next_tick);
   }
   if (!d->any_dirty && now < d->deadline) return;
-  while (d->next_tick <= now) {
-    int64_t save = s->now_us;
-    s->now_us = d->next_tick;
-    tick(s, d->next_tick);
-    s->now_us = save;
-    d->next_tick += RUP_DET_WINDOW_US;
+  unsigned n = 0;
+  while (d->next_tick <= now && d->next_tick != INF) { /* each window closes at its own time */
+    /* Bounded work when time jumps far ahead (a host that slept, a corrupt capture
+     * timestamp years on): after RUP_DET_CATCHUP_TICKS empty windows every window
+     * state has settled, so the clock skips to the last window boundary before now. */
+    if (++n == RUP_DET_CATCHUP_TICKS) {
+      uint64_t gap = (uint64_t)now - (uint64_t)d->next_tick; /* now >= next_tick: no overflow */
+      d->next_tick = (int64_t)((uint64_t)d->next_tick + gap / RUP_DET_WINDOW_US * RUP_DET_WINDOW_US);
+    }
+    tick(d, d->next_tick);
+    d->next_tick = add_sat(d->next_tick, RUP_DET_WINDOW_US);
   }
   for (size_t i = 0; i < d->n_groups; i++) {
     rup_det_group *g = &d->groups[i];
-    if (g->used && (g->dirty || g->deadline <= now)) eval_group(s, g, now);
+    if (g->used && (g->dirty || g->deadline <= now)) eval_group(d, g, now);
   }
   d->any_dirty = 0;
-  recompute_deadline(s);
+  recompute_deadline(d);
 }
 
-void rup__detect_finish(rup_session *s, int64_t now) {
-  rup__detect_run(s, now);
-  rup_detect *d = &s->det;
+void rup__detect_finish(rup_detect *d, int64_t now) {
+  rup__detect_run(d, now);
   for (size_t i = 0; i < d->n_groups; i++) {
     rup_det_group *g = &d->groups[i];
     if (!g->used) continue;
@@ -1192,10 +1216,10 @@ void rup__detect_finish(rup_session *s, int64_t now) {
       g->choppy_on = 0;
       g->last_end_us = max64(g->last_end_us, g->choppy_last_us ? g->choppy_last_us : now);
     }
-    eval_group(s, g, now);
+    eval_group(d, g, now);
     /* every rupture that began ends: at its recovery, else now */
-    if (g->brk.active) slot_end(s, g, &g->brk, g->brk.recovered_us ? g->brk.recovered_us : now, NULL, now);
-    if (g->lag.active) slot_end(s, g, &g->lag, g->lag_above ? now : g->lag_below_since, NULL, now);
+    if (g->brk.active) slot_end(d, g, &g->brk, g->brk.recovered_us ? g->brk.recovered_us : now, NULL, now);
+    if (g->lag.active) slot_end(d, g, &g->lag, g->lag_above ? now : g->lag_below_since, NULL, now);
     g->deadline = INF;
   }
   d->any_dirty = 0;
@@ -1203,63 +1227,54 @@ void rup__detect_finish(rup_session *s, int64_t now) {
   d->deadline = INF;
 }
 
-int64_t rup__detect_deadline(const rup_session *s) {
-  return s->det.any_dirty ? s->now_us : s->det.deadline;
-}
+int64_t rup__detect_deadline(const rup_detect *d, int64_t now) { return d->any_dirty ? now : d->deadline; }
 
 /* Whole-call E-model of one audio stream (docs/quality.md §Per stream). */
-int rup__detect_stream_mos(const rup_session *s, const rup_stream *st, double *mos) {
-  if (st->model != RUP_MODEL_AUDIO || st->rx.received < 50) return 0;
-  uint64_t exp = rup__rx_expected(&st->rx);
+int rup__detect_stream_mos(const rup_detect *d, const rup_det_stream *ds, double *mos) {
+  const rup_det_view *vw = &ds->view;
+  if (!vw->audio || vw->rx->received < 50) return 0;
+  uint64_t exp = rup__rx_expected(vw->rx);
   if (exp == 0) return 0;
-  const rup_audio_stats *a = &st->m.audio.st;
-  double ppl, d, burst_r = 1.0;
-  int64_t rtt = path_rtt(s, stream_peer(s, st));
+  const rup_audio_stats *a = &vw->audio->st;
+  double ppl, delay, burst_r = 1.0;
+  int64_t rtt = path_rtt(d, stream_peer(d, ds));
   double half = rtt >= 0 ? (double)rtt / 2000.0 : 0.0;
-  if (st->direction == RUP_DIR_INBOUND) {
-    double lost = (double)rup__rx_lost(&st->rx);
+  if (vw->direction == RUP_DIR_INBOUND) {
+    double lost = (double)rup__rx_lost(vw->rx);
     if (lost < 0) lost = 0;
     ppl = 100.0 * (lost + (double)a->packets_discarded) / (double)exp;
     double jb = a->jitter_buffer_emitted_count ? 1000.0 * a->jitter_buffer_delay_s / (double)a->jitter_buffer_emitted_count : 40.0;
-    d = half + jb;
+    delay = half + jb;
     if (a->concealment_events && ppl < 100) {
-      double frames = (double)a->concealed_samples / (st->rx.clock_rate ? st->rx.clock_rate : 48000) / 0.02;
+      double frames = (double)a->concealed_samples / (vw->rx->clock_rate ? vw->rx->clock_rate : 48000) / 0.02;
       burst_r = frames / (double)a->concealment_events * (1.0 - ppl / 100.0);
     }
   } else {
-    if (!st->has_remote_report) return 0;
-    double lost = st->remote.cumulative_lost > 0 ? (double)st->remote.cumulative_lost : 0.0;
+    if (!vw->has_remote_report) return 0;
+    double lost = vw->remote.cumulative_lost > 0 ? (double)vw->remote.cumulative_lost : 0.0;
     ppl = 100.0 * lost / (double)exp;
-    double jit = st->rx.clock_rate ? st->remote.jitter * 1000.0 / st->rx.clock_rate : 0.0;
-    d = half + 40.0 + 2.0 * jit;
+    double jit = vw->rx->clock_rate ? vw->remote.jitter * 1000.0 / vw->rx->clock_rate : 0.0;
+    delay = half + 40.0 + 2.0 * jit;
   }
   double ie, bpl;
-  codec_ie(st->codec, &ie, &bpl);
-  *mos = rup__emodel_mos(rup__emodel_r(ppl, burst_r, d, ie, bpl));
+  codec_ie(vw->codec, &ie, &bpl);
+  *mos = rup__emodel_mos(rup__emodel_r(ppl, burst_r, delay, ie, bpl));
   return 1;
 }
 
-/* ---- public: history, summary, ack, pause ---- */
+/* ---- history, summary, ack, pause (behind the public calls of lib/session) ---- */
 
-size_t rup_session_get_rupture_count(const rup_session *s) { return s ? s->det.hist_len : 0; }
+size_t rup__detect_rupture_count(const rup_detect *d) { return d->hist_len; }
 
-int rup_session_get_rupture(const rup_session *s, size_t index, rup_rupture *out) {
-  if (!s || !out) return RUP_ERR_INVALID_ARGUMENT;
-  const rup_detect *d = &s->det;
+int rup__detect_rupture(const rup_detect *d, size_t index, rup_rupture *out) {
   if (index >= d->hist_len) return RUP_ERR_NOT_FOUND;
   *out = d->hist[(d->hist_head + index) % d->hist_cap];
   return 0;
 }
 
-static const size_t summary_size[] = {0, sizeof(rup_summary)};
-
-int rup_session_get_summary_versioned(const rup_session *s, int version, rup_summary *out) {
-  if (!s || !out) return RUP_ERR_INVALID_ARGUMENT;
-  if (version < 1 || (size_t)version >= RUP_ARRAY_LEN(summary_size)) return RUP_ERR_VERSION;
-  const rup_detect *d = &s->det;
+void rup__detect_summary(const rup_detect *d, int64_t now, rup_summary *out) {
   rup_summary o;
   memset(&o, 0, sizeof o);
-  o.version = (uint32_t)version;
   o.rupture_count = d->count;
   o.ruptures_dropped = d->dropped;
   o.longest_s = d->longest_dropped_s;
@@ -1272,11 +1287,11 @@ int rup_session_get_summary_versioned(const rup_session *s, int version, rup_sum
   for (size_t i = 0; i < d->hist_len; i++) {
     const rup_rupture *r = &d->hist[(d->hist_head + i) % d->hist_cap];
     if (r->type > 0 && r->type < 7) o.by_type[r->type]++;
-    double ds = dur_s(r, s->now_us);
+    double ds = dur_s(r, now);
     if (ds > o.longest_s) o.longest_s = ds;
     o.speech_missed_s += r->speech_missed_s;
     o.acknowledged += r->acknowledged ? 1u : 0u;
-    int64_t e = r->end_us ? r->end_us : s->now_us;
+    int64_t e = r->end_us ? r->end_us : now;
     if (e <= r->start_us) continue;
     /* insertion sort by start (n <= max_ruptures; only here, never per packet) */
     size_t j = n++;
@@ -1304,19 +1319,18 @@ int rup_session_get_summary_versioned(const rup_session *s, int version, rup_sum
   o.has_mos = d->has_mos;
   o.mos_min = d->has_mos ? d->mos_min : 0.0;
   o.quality_level_min = d->level_min;
-  memcpy(out, &o, summary_size[version]);
-  return 0;
+  *out = o;
 }
 
-int rup__detect_ack(rup_session *s, uint32_t id, int64_t now) {
-  rup_rupture *h = hist_find(&s->det, id);
+int rup__detect_ack(rup_detect *d, uint32_t id, int64_t now) {
+  rup_rupture *h = hist_find(d, id);
   if (!h) return RUP_ERR_NOT_FOUND;
   if (!h->acknowledged) {
     h->acknowledged = 1;
     h->acknowledged_us = now;
   }
-  for (size_t i = 0; i < s->det.n_groups; i++) { /* the open copy too */
-    rup_det_group *g = &s->det.groups[i];
+  for (size_t i = 0; i < d->n_groups; i++) { /* the open copy too */
+    rup_det_group *g = &d->groups[i];
     if (g->brk.active && g->brk.r.id == id) {
       g->brk.r.acknowledged = 1;
       g->brk.r.acknowledged_us = h->acknowledged_us;
@@ -1329,15 +1343,14 @@ int rup__detect_ack(rup_session *s, uint32_t id, int64_t now) {
   return 0;
 }
 
-void rup__detect_paused(rup_session *s, rup_stream *st, int paused) {
-  rup_det_stream *ds = &st->det;
+void rup__detect_paused(rup_detect *d, rup_det_stream *ds, int paused, int64_t now) {
   ds->paused = paused;
-  rup_det_group *g = group_of(s, stream_peer(s, st), st->direction);
+  rup_det_group *g = group_of(d, stream_peer(d, ds), ds->view.direction);
   if (paused) /* an open impairment of a paused stream no longer counts */
     for (int k = 1; k <= 3; k++)
       if (ds->open[k] && !ds->ignored[k]) {
         ds->ignored[k] = 1;
-        if (g) g->last_end_us = max64(g->last_end_us, s->now_us);
+        if (g) g->last_end_us = max64(g->last_end_us, now);
       }
-  mark(s, g);
+  mark(d, g);
 }

@@ -8,9 +8,18 @@
 #define RUP_DETECT_H
 
 #include "core/core.h"
+#include "decode/decode.h"
+#include "media/audio.h"
+#include "media/media.h"
+#include "stream/stream.h"
+#include "wire/wire.h"
 
 /* Quality / choppiness window (Agora and Daily report every 2 s, REFERENCE §10). */
 #define RUP_DET_WINDOW_US 2000000
+/* Windows closed one by one in a single call (34 min); beyond, the empty ones are
+ * skipped: the window ring (RUP_DET_WINS), choppy state and quality smoothing have
+ * long settled by then. */
+#define RUP_DET_CATCHUP_TICKS 1024
 /* Windows of concealment kept per stream for choppy_audio (>= choppy_window_us / window). */
 #define RUP_DET_WINS 16
 /* Short interruptions remembered per group for choppy_audio (>= choppy_count). */
@@ -29,8 +38,31 @@ typedef struct rup_det_win {
   int64_t last_conc_us;  /* end of the last concealment in the window, 0 none */
 } rup_det_win;
 
-/* Detection state of one stream (embedded in rup_stream). */
+/* What detect knows of a stream. The owner of the stream (lib/session) fills it
+ * before rup__detect_add_stream() and keeps it current; detect only reads it, except
+ * the RTCP facts it records from rup__detect_rtt() / rup__detect_report_block(). */
+typedef struct rup_det_view {
+  uint32_t ssrc;
+  int32_t direction;           /* RUP_DIR_* */
+  int32_t media;               /* RUP_MEDIA_* */
+  int32_t codec;               /* RUP_CODEC_* */
+  uint32_t participant;        /* remote participant index (< 2 * max_streams) */
+  int bye;                     /* RTCP BYE seen (RFC 3550 §6.6) */
+  int modelled;                /* a playback model (lib/media) runs */
+  rup_endpoint src, dst;
+  const rup_rx *rx;            /* receive state (lib/stream); never NULL once added */
+  const rup_audio *audio;      /* audio playout model; NULL unless the stream has one */
+  const rup_adec *adec;        /* audio decoder (lib/decode); NULL if none */
+  /* RTCP facts (pushed with rup__detect_rtt / rup__detect_report_block) */
+  int has_rtt;
+  int64_t rtt_us;
+  int has_remote_report;
+  rup_rtcp_report_block remote;
+} rup_det_view;
+
+/* Detection state of one stream (embedded in the session's stream). */
 typedef struct rup_det_stream {
+  rup_det_view view;
   /* open impairments by kind (index = rup_impairment_kind 1..3) */
   uint8_t open[4], ignored[4];
   int64_t start[4], detected[4];
@@ -58,7 +90,7 @@ typedef struct rup_det_stream {
   /* outbound: the remote's receiver reports about this stream */
   int has_peer;
   uint32_t peer;
-  uint32_t rb_reporter;        /* SSRC whose reports name this stream */               /* participant that sends the reports (the remote) */
+  uint32_t rb_reporter;        /* SSRC whose reports name this stream (the remote receiver) */
   int rb_have;
   uint32_t rb_ext_high;
   int32_t rb_cum;
@@ -82,6 +114,7 @@ typedef struct rup_det_slot {
 /* Per remote participant and direction. */
 typedef struct rup_det_group {
   int used;
+  int64_t last_rtcp_us;        /* inbound group: last RTCP from the participant, 0 none */
   int dirty;
   int64_t deadline;
   rup_det_slot brk, lag;
@@ -114,7 +147,31 @@ typedef struct rup_det_group {
   unsigned nrecent, recentpos;
 } rup_det_group;
 
+/* Settings detect uses, copied from rup_settings (docs/ruptures.md §Settings), and
+ * where its rupture and quality events go. */
+typedef struct rup_det_config {
+  rup_mem mem;
+  uint32_t max_streams;
+  uint32_t max_ruptures;
+  int64_t audio_dropout_min_us;
+  uint32_t choppy_count;
+  int64_t choppy_window_us;
+  int64_t video_freeze_min_us;
+  int64_t connection_lost_min_us;
+  int64_t lag_one_way_us;
+  int64_t lag_min_us;
+  int64_t merge_gap_us;
+  int64_t end_hold_us;
+  int64_t hint_cooldown_us;
+  /* output sink: RUP_EVENT_RUPTURE_* and RUP_EVENT_QUALITY_CHANGE */
+  void (*emit)(void *ctx, const rup_event *ev);
+  void *emit_ctx;
+} rup_det_config;
+
 typedef struct rup_detect {
+  rup_det_config cfg;
+  rup_det_stream **streams;    /* registered streams, in order of appearance (max_streams) */
+  size_t n_streams;
   rup_det_group *groups;       /* participants capacity * 2 (direction) */
   size_t n_groups;
   rup_rupture *hist;           /* ring of max_ruptures, in id order */
@@ -136,35 +193,41 @@ typedef struct rup_detect {
   int32_t level_min;
 } rup_detect;
 
-struct rup_session;
-struct rup_stream;
-struct rup_imp;
-
-int rup__detect_init(struct rup_session *s);
-void rup__detect_free(struct rup_session *s);
+/* Allocate the state for cfg (copied); 0 or RUP_ERR_NOMEM. rup__detect_free()
+ * releases it, also after a failed or missing init (zeroed rup_detect). */
+int rup__detect_init(rup_detect *d, const rup_det_config *cfg);
+void rup__detect_free(rup_detect *d);
+/* Register a stream whose view is filled (at most max_streams, never removed). */
+void rup__detect_add_stream(rup_detect *d, rup_det_stream *ds);
 /* An impairment of a stream began (phase 0) or ended (phase 1). */
-void rup__detect_impairment(struct rup_session *s, struct rup_stream *st, const struct rup_imp *imp,
-                            int phase);
+void rup__detect_impairment(rup_detect *d, rup_det_stream *ds, const rup_imp *imp, int phase, int64_t now_us);
 /* A valid RTP packet of an inbound stream (O(1): transit for lag). */
-void rup__detect_packet(struct rup_session *s, struct rup_stream *st, uint32_t rtp_ts);
+void rup__detect_packet(rup_detect *d, rup_det_stream *ds, uint32_t rtp_ts, int64_t now_us);
 /* After the audio model ran (O(1): concealment onsets for choppy audio). */
-void rup__detect_audio_poll(struct rup_session *s, struct rup_stream *st);
-/* RTCP facts. */
-void rup__detect_sender_report(struct rup_session *s, struct rup_stream *st, uint32_t packet_count);
-void rup__detect_report_block(struct rup_session *s, struct rup_stream *st, uint32_t reporter_ssrc,
-                              int reporter_dir, const void *rb /* rup_rtcp_report_block */);
-void rup__detect_rtcp_end(struct rup_session *s, uint32_t sender_ssrc, int direction, int had_report);
-void rup__detect_rtt(struct rup_session *s, struct rup_stream *st);
+void rup__detect_audio_poll(rup_det_stream *ds, int64_t now_us);
+/* RTCP facts. `reporter`: the stream that sent the report (reporter_ssrc in
+ * reporter_dir), NULL if unknown. */
+void rup__detect_sender_report(rup_detect *d, rup_det_stream *ds, uint32_t packet_count, int64_t now_us);
+void rup__detect_report_block(rup_detect *d, rup_det_stream *ds, uint32_t reporter_ssrc,
+                              const rup_det_stream *reporter, const rup_rtcp_report_block *rb, int64_t now_us);
+void rup__detect_rtcp_end(rup_detect *d, const rup_det_stream *reporter, int had_report, int64_t now_us);
+/* A new RTT measurement of a stream (RFC 3550 §6.4.1). */
+void rup__detect_rtt(rup_detect *d, rup_det_stream *ds, int64_t rtt_us, int64_t now_us);
 /* Run ticks and evaluate groups up to now (end of every mutating call). */
-void rup__detect_run(struct rup_session *s, int64_t now_us);
+void rup__detect_run(rup_detect *d, int64_t now_us);
 /* End of input: end every open rupture at now. */
-void rup__detect_finish(struct rup_session *s, int64_t now_us);
-int64_t rup__detect_deadline(const struct rup_session *s);
+void rup__detect_finish(rup_detect *d, int64_t now_us);
+int64_t rup__detect_deadline(const rup_detect *d, int64_t now_us);
 /* rup_session_ack_rupture / rup_session_set_stream_paused after the entry checks. */
-int rup__detect_ack(struct rup_session *s, uint32_t id, int64_t now_us);
-void rup__detect_paused(struct rup_session *s, struct rup_stream *st, int paused);
+int rup__detect_ack(rup_detect *d, uint32_t id, int64_t now_us);
+void rup__detect_paused(rup_detect *d, rup_det_stream *ds, int paused, int64_t now_us);
 /* Whole-call E-model MOS of an audio stream (stats); 0 if unknown. */
-int rup__detect_stream_mos(const struct rup_session *s, const struct rup_stream *st, double *mos);
+int rup__detect_stream_mos(const rup_detect *d, const rup_det_stream *ds, double *mos);
+/* The rupture history (rup_session_get_rupture*) and the summary at now_us
+ * (every field of rup_summary but version). */
+size_t rup__detect_rupture_count(const rup_detect *d);
+int rup__detect_rupture(const rup_detect *d, size_t index, rup_rupture *out);
+void rup__detect_summary(const rup_detect *d, int64_t now_us, rup_summary *out);
 
 /* E-model helpers (exposed for tests and docs). */
 double rup__emodel_r(double ppl_pct, double burst_r, double delay_ms, double ie, double bpl);

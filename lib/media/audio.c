@@ -651,7 +651,9 @@ int64_t rup__audio_deadline(const rup_audio *a) {
     int64_t x = sat_add(a->last_packet_us, stall_threshold(a));
     if (x < d) d = x;
   }
-  return d;
+  /* Caller times are clamped to TIME_LIMIT, so a deadline past it can never be
+   * reached: reporting it would make a host that advances to each deadline spin. */
+  return d > TIME_LIMIT ? INT64_MAX : d;
 }
 
 void rup__audio_advance(rup_audio *a, int64_t now_us, const rup_imp_sink *sink) {

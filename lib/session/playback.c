@@ -21,7 +21,7 @@ static void on_imp(void *ctx, const rup_imp *imp, int phase) {
   e->lost_packets = imp->lost_packets;
   e->late_packets = imp->late_packets;
   rup__session_emit(c->s, &ev);
-  rup__detect_impairment(c->s, (rup_stream *)c->st, imp, phase);
+  rup__detect_impairment(&c->s->det, &c->st->det, imp, phase, c->s->now_us);
 }
 
 /* The stream's sink lives in the stream (decoders keep it between calls). */
@@ -92,14 +92,14 @@ void rup__playback_packet(rup_session *s, rup_stream *st, const rup_rtp *rtp, un
     rup__video_packet(&st->m.video, &mp, &sink_);
   else
     rup__audio_packet(&st->m.audio, &mp, st->voice_activity, &sink_);
-  rup__detect_audio_poll(s, st);
+  rup__detect_audio_poll(&st->det, s->now_us);
 }
 
 void rup__playback_sender_report(rup_session *s, rup_stream *st, uint32_t packet_count) {
   if (st->model != RUP_MODEL_AUDIO) return;
   SINK(s, st);
   rup__audio_sender_report(&st->m.audio, packet_count, s->now_us, &sink_);
-  rup__detect_audio_poll(s, st);
+  rup__detect_audio_poll(&st->det, s->now_us);
 }
 
 void rup__playback_keyframe_request(rup_stream *st) {
@@ -121,7 +121,7 @@ void rup__playback_advance(rup_session *s, rup_stream *st, int64_t now_us) {
     rup__video_advance(&st->m.video, now_us, &sink_);
   else
     rup__audio_advance(&st->m.audio, now_us, &sink_);
-  rup__detect_audio_poll(s, st);
+  rup__detect_audio_poll(&st->det, s->now_us);
 }
 
 void rup__playback_finish(rup_session *s, rup_stream *st, int64_t now_us) {

@@ -7,7 +7,8 @@ static void on_report_block(rup_session *s, const rup_rtcp_report_block *rb, uin
   if (!st) return;
   st->has_remote_report = 1;
   st->remote = *rb;
-  rup__detect_report_block(s, st, reporter, direction, rb);
+  const rup_stream *rep = rup__session_find(s, reporter, direction);
+  rup__detect_report_block(&s->det, &st->det, reporter, rep ? &rep->det : NULL, rb, s->now_us);
   if (rb->lsr == 0) return; /* RFC 3550 §6.4.1: LSR 0 = no SR received yet, no RTT */
   for (unsigned i = 0; i < RUP_SR_HISTORY; i++) {
     const rup_sr_seen *sr = &st->sr[i];
@@ -17,11 +18,17 @@ static void on_report_block(rup_session *s, const rup_rtcp_report_block *rb, uin
       if (rtt >= 0) {
         st->has_rtt = 1;
         st->rtt_us = rtt;
-        rup__detect_rtt(s, st);
+        rup__detect_rtt(&s->det, &st->det, rtt, s->now_us);
       }
       return;
     }
   }
+}
+
+/* End of one RTCP packet from sender_ssrc (a report: had_report) for lib/detect. */
+static void rtcp_end(rup_session *s, uint32_t sender_ssrc, int direction, int had_report) {
+  const rup_stream *rep = rup__session_find(s, sender_ssrc, direction);
+  if (rep) rup__detect_rtcp_end(&s->det, &rep->det, had_report, s->now_us);
 }
 
 int rup__session_rtcp(rup_session *s, const uint8_t *buf, size_t len, int direction) {
@@ -44,7 +51,7 @@ int rup__session_rtcp(rup_session *s, const uint8_t *buf, size_t len, int direct
           st->sr_next = (st->sr_next + 1) % RUP_SR_HISTORY;
           rup__playback_sender_report(s, st, p.sender_info.packet_count);
           rup__session_refresh_deadline(s, st);
-          rup__detect_sender_report(s, st, p.sender_info.packet_count);
+          rup__detect_sender_report(&s->det, &st->det, p.sender_info.packet_count, s->now_us);
         }
         /* fall through: an SR carries report blocks too */
         /* FALLTHROUGH */
@@ -55,21 +62,24 @@ int rup__session_rtcp(rup_session *s, const uint8_t *buf, size_t len, int direct
           rup__rtcp_report_block(&p, i, &rb);
           on_report_block(s, &rb, p.ssrc, direction);
         }
-        rup__detect_rtcp_end(s, p.ssrc, direction, 1);
+        rtcp_end(s, p.ssrc, direction, 1);
         break;
       case RUP_RTCP_SDES:
         s->counters.rtcp_sdes++;
         if (p.cname) {
           st = rup__session_find(s, p.cname_ssrc, direction);
           if (st) rup__session_set_cname(s, st, p.cname, p.cname_len);
-          rup__detect_rtcp_end(s, p.cname_ssrc, direction, 0);
+          rtcp_end(s, p.cname_ssrc, direction, 0);
         }
         break;
       case RUP_RTCP_BYE:
         s->counters.rtcp_bye++;
         for (unsigned i = 0; i < p.bye_count; i++) {
           st = rup__session_find(s, rup__rd32(p.bye_ssrcs + 4 * i), direction);
-          if (st) st->bye = 1;
+          if (st) {
+            st->bye = 1;
+            rup__session_sync_view(st);
+          }
         }
         break;
       case RUP_RTCP_RTPFB:

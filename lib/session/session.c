@@ -39,6 +39,22 @@ int rup_settings_default_versioned(int version, rup_settings *st) {
   return 0;
 }
 
+/* lib/detect's output sink: its rupture and quality events join the call's events. */
+static void on_detect_event(void *ctx, const rup_event *ev) { rup__session_emit(ctx, ev); }
+
+/* lib/detect's configuration from the settings (docs/ruptures.md §Settings). */
+static int detect_init(rup_session *s) {
+  const rup_settings *t = &s->st;
+  rup_det_config c = {
+      .mem = s->mem, .max_streams = t->max_streams, .max_ruptures = t->max_ruptures,
+      .audio_dropout_min_us = t->audio_dropout_min_us, .choppy_count = t->choppy_count,
+      .choppy_window_us = t->choppy_window_us, .video_freeze_min_us = t->video_freeze_min_us,
+      .connection_lost_min_us = t->connection_lost_min_us, .lag_one_way_us = t->lag_one_way_us,
+      .lag_min_us = t->lag_min_us, .merge_gap_us = t->merge_gap_us, .end_hold_us = t->end_hold_us,
+      .hint_cooldown_us = t->hint_cooldown_us, .emit = on_detect_event, .emit_ctx = s};
+  return rup__detect_init(&s->det, &c);
+}
+
 static size_t pow2_at_least(size_t n) {
   size_t p = 16;
   while (p < n) p <<= 1;
@@ -86,7 +102,7 @@ int rup_session_new(rup_session **out, const rup_settings *st, const rup_callbac
   s->pending = rup__calloc(mem, sizeof(*s->pending) * s->pending_cap);
   if (set.max_queued_events) s->queue = rup__calloc(mem, sizeof(*s->queue) * set.max_queued_events);
   if (!s->streams || !s->hash || !s->participants || !s->pending ||
-      (set.max_queued_events && !s->queue) || rup__detect_init(s) < 0) {
+      (set.max_queued_events && !s->queue) || detect_init(s) < 0) {
     rup_session_del(s);
     return RUP_ERR_NOMEM;
   }
@@ -107,7 +123,7 @@ void rup_session_del(rup_session *s) {
   rup__free(m, s->participants);
   rup__free(m, s->pending);
   rup__free(m, s->queue);
-  rup__detect_free(s);
+  rup__detect_free(&s->det);
   rup_mem mem = s->mem;
   rup__free(&mem, s);
 }
@@ -170,6 +186,8 @@ static int stream_create(rup_session *s, uint32_t ssrc, int direction, const rup
   st->index = (uint32_t)s->n_streams;
   st->participant = participant_for_addr(s, direction == RUP_DIR_INBOUND ? &st->src : &st->dst);
   s->streams[s->n_streams++] = st;
+  rup__session_sync_view(st);
+  rup__detect_add_stream(&s->det, &st->det);
   size_t i = hash_key(ssrc, direction) & s->hash_mask;
   while (s->hash[i]) i = (i + 1) & s->hash_mask;
   s->hash[i] = st->index + 1;
@@ -193,6 +211,7 @@ static void stream_set_codec_and_model(rup_session *s, rup_stream *st, int codec
                                        uint32_t clock_rate, int guessed) {
   stream_set_codec(st, codec, pt, clock_rate, guessed);
   rup__playback_setup(s, st);
+  rup__session_sync_view(st);
 }
 
 static void emit_stream_added(rup_session *s, const rup_stream *st) {
@@ -296,7 +315,7 @@ static int leave(rup_session *s, int rv) {
 /* RFC 3550 A.3: close reporting intervals that have elapsed. */
 static void roll_intervals(rup_stream *st, int64_t now_us, int64_t interval_us) {
   if (st->rx.received == 0) return;
-  if (now_us - st->interval_start_us >= interval_us) {
+  if ((uint64_t)now_us - (uint64_t)st->interval_start_us >= (uint64_t)interval_us) { /* now >= start: no overflow */
     rup__rx_close_interval(&st->rx);
     st->interval_start_us = now_us;
   }
@@ -360,12 +379,13 @@ static int push_rtp(rup_session *s, const uint8_t *buf, size_t len, int directio
   } else if (st->src.family == 0 && src) {
     st->src = *src; /* described before its first packet */
     if (dst) st->dst = *dst;
+    rup__session_sync_view(st);
   }
   st->payload_type = rtp.payload_type;
   if (st->rx.packets == 0) st->interval_start_us = s->now_us;
   unsigned flags = rup__rx_update(&st->rx, rtp.seq, rtp.ts, s->now_us, rtp.payload_len,
                                   rtp.marker, rtp.payload_type);
-  if (flags & RUP_RX_VALID) rup__detect_packet(s, st, rtp.ts);
+  if (flags & RUP_RX_VALID) rup__detect_packet(&s->det, &st->det, rtp.ts, s->now_us);
   if (s->ext_audio_level_id) {
     rup_rtp_ext_elem e;
     int voice, level;
@@ -409,7 +429,7 @@ int rup_session_push_udp(rup_session *s, const uint8_t *buf, size_t len, int dir
     case RUP_WIRE_DTLS: s->counters.dtls++; break;
     default: s->counters.unknown++; break;
   }
-  if (!rup_err_is_fatal(rv)) rup__detect_run(s, s->now_us);
+  if (!rup_err_is_fatal(rv)) rup__detect_run(&s->det, s->now_us);
   return leave(s, rv);
 }
 
@@ -424,7 +444,8 @@ int rup_session_push_packet(rup_session *s, const uint8_t *buf, size_t len, int 
 void rup__session_refresh_deadline(const rup_session *s, rup_stream *st) {
   int64_t next = INT64_MAX;
   if (st->rx.received) {
-    next = st->interval_start_us + s->st.report_interval_us;
+    next = st->interval_start_us > INT64_MAX - s->st.report_interval_us ? INT64_MAX
+                                                                         : st->interval_start_us + s->st.report_interval_us;
     int64_t d = rup__playback_deadline(st);
     if (d < next) next = d;
   }
@@ -436,7 +457,7 @@ int64_t rup_session_next_deadline(const rup_session *s) {
   int64_t next = INT64_MAX;
   for (size_t i = 0; i < s->n_streams; i++)
     if (s->streams[i]->deadline < next) next = s->streams[i]->deadline;
-  int64_t d = rup__detect_deadline(s);
+  int64_t d = rup__detect_deadline(&s->det, s->now_us);
   return d < next ? d : next;
 }
 
@@ -449,7 +470,7 @@ int rup_session_advance(rup_session *s, int64_t now_us) {
     rup__playback_advance(s, s->streams[i], now_us);
     rup__session_refresh_deadline(s, s->streams[i]);
   }
-  rup__detect_run(s, now_us);
+  rup__detect_run(&s->det, now_us);
   return leave(s, 0);
 }
 
@@ -462,7 +483,7 @@ int rup_session_finish(rup_session *s, int64_t now_us) {
     rup__playback_finish(s, s->streams[i], now_us);
     rup__session_refresh_deadline(s, s->streams[i]);
   }
-  rup__detect_finish(s, now_us);
+  rup__detect_finish(&s->det, now_us);
   s->finished = 1;
   return leave(s, 0);
 }
@@ -490,7 +511,7 @@ int rup_session_get_stream_stats_versioned(const rup_session *s, size_t index, i
       }
     }
   }
-  o.has_mos = rup__detect_stream_mos(s, st, &o.mos);
+  o.has_mos = rup__detect_stream_mos(&s->det, &st->det, &o.mos);
   if (!o.has_mos) o.mos = 0.0;
   o.version = (uint32_t)version;
   memcpy(out, &o, stats_size[version]);
@@ -516,6 +537,24 @@ int rup_session_get_counters_versioned(const rup_session *s, int version, rup_se
   return 0;
 }
 
+/* ---- what lib/detect sees of a stream ---- */
+
+void rup__session_sync_view(rup_stream *st) {
+  rup_det_view *v = &st->det.view;
+  v->ssrc = st->ssrc;
+  v->direction = st->direction;
+  v->media = st->media;
+  v->codec = st->codec;
+  v->participant = st->participant;
+  v->bye = st->bye;
+  v->modelled = st->model != RUP_MODEL_NONE;
+  v->src = st->src;
+  v->dst = st->dst;
+  v->rx = &st->rx;
+  v->audio = st->model == RUP_MODEL_AUDIO ? &st->m.audio : NULL;
+  v->adec = st->adec;
+}
+
 /* ---- participants from RTCP SDES (used by rtcp.c) ---- */
 
 void rup__session_set_cname(rup_session *s, rup_stream *st, const uint8_t *cname, uint8_t len) {
@@ -524,6 +563,7 @@ void rup__session_set_cname(rup_session *s, rup_stream *st, const uint8_t *cname
     rup_participant *p = &s->participants[i];
     if (p->cname_len == len && memcmp(p->cname, cname, len) == 0) {
       st->participant = (uint32_t)i;
+      rup__session_sync_view(st);
       return;
     }
   }
@@ -539,6 +579,7 @@ void rup__session_set_cname(rup_session *s, rup_stream *st, const uint8_t *cname
   memcpy(p->cname, cname, len);
   p->cname_len = len;
   st->participant = (uint32_t)s->n_participants++;
+  rup__session_sync_view(st);
 }
 
 /* ---- ruptures: host actions (lib/detect) ---- */
@@ -551,14 +592,14 @@ int rup_session_ack_rupture(rup_session *s, uint32_t id, int64_t now_us) {
       s->counters.time_regressions++;
       return RUP_ERR_TIME_REGRESSION;
     }
-    int rv = rup__detect_ack(s, id, now_us);
+    int rv = rup__detect_ack(&s->det, id, now_us);
     if (rv == 0) { /* a time given to the session: later calls may not go before it */
       s->now_us = now_us;
       s->have_time = 1;
     }
     return rv;
   }
-  return rup__detect_ack(s, id, now_us);
+  return rup__detect_ack(&s->det, id, now_us);
 }
 
 int rup_session_set_stream_paused(rup_session *s, uint32_t ssrc, int direction, int paused) {
@@ -567,6 +608,27 @@ int rup_session_set_stream_paused(rup_session *s, uint32_t ssrc, int direction, 
   if (s->fatal || s->in_callback || s->finished) return RUP_ERR_INVALID_STATE;
   rup_stream *st = rup__session_find(s, ssrc, direction);
   if (!st) return RUP_ERR_NOT_FOUND;
-  rup__detect_paused(s, st, paused);
+  rup__detect_paused(&s->det, &st->det, paused, s->now_us);
+  return 0;
+}
+
+/* ---- ruptures: history and summary (lib/detect) ---- */
+
+size_t rup_session_get_rupture_count(const rup_session *s) { return s ? rup__detect_rupture_count(&s->det) : 0; }
+
+int rup_session_get_rupture(const rup_session *s, size_t index, rup_rupture *out) {
+  if (!s || !out) return RUP_ERR_INVALID_ARGUMENT;
+  return rup__detect_rupture(&s->det, index, out);
+}
+
+static const size_t summary_size[] = {0, sizeof(rup_summary)};
+
+int rup_session_get_summary_versioned(const rup_session *s, int version, rup_summary *out) {
+  if (!s || !out) return RUP_ERR_INVALID_ARGUMENT;
+  if (version < 1 || (size_t)version >= RUP_ARRAY_LEN(summary_size)) return RUP_ERR_VERSION;
+  rup_summary o;
+  rup__detect_summary(&s->det, s->now_us, &o);
+  o.version = (uint32_t)version;
+  memcpy(out, &o, summary_size[version]);
   return 0;
 }

@@ -71,7 +71,7 @@ struct rup_stream {
     rup_video video;
     rup_audio audio;
   } m;
-  rup_det_stream det; /* lib/detect state of this stream */
+  rup_det_stream det; /* lib/detect state of this stream (its view kept by rup__session_sync_view) */
   /* impairment sink of the models and decoders (points at this stream) */
   rup_sink_ctx sink_ctx;
   rup_imp_sink sink;
@@ -85,7 +85,6 @@ typedef struct rup_participant {
   rup_endpoint addr; /* remote address when keyed by address */
   uint8_t cname_len;
   char cname[RUP_CNAME_MAX];
-  int64_t last_rtcp_us; /* last RTCP from this participant (inbound), 0 none */
 } rup_participant;
 
 struct rup_session {
@@ -116,13 +115,16 @@ struct rup_session {
   rup_event *pending;
   size_t n_pending, pending_cap;
 
-  rup_detect det; /* lib/detect: ruptures, hints, quality */
+  rup_detect det; /* lib/detect: ruptures, hints, quality (fed only by the session) */
 
   rup_event *queue; /* ring of max_queued_events */
   size_t q_head, q_len;
   rup_event polled;
 };
 
+/* Copy what lib/detect reads of a stream into st->det.view; after every change of
+ * participant, codec/media, playback model, decoder, addresses or BYE. */
+void rup__session_sync_view(rup_stream *st);
 /* Recompute a stream's cached deadline after it changed. */
 void rup__session_refresh_deadline(const rup_session *s, rup_stream *st);
 /* Look up a stream; NULL if absent. */

@@ -97,7 +97,9 @@ void rup__stats_fill(const rup_stream *st, rup_stream_stats *out) {
   o.restarts = rx->restarts;
   o.fraction_lost = rx->fraction_lost;
   o.extended_max_seq = rup__rx_extended_max(rx);
-  o.jitter_ts = (uint32_t)rx->jitter; /* RFC 3550 A.8: the report value is (u_int32) jitter */
+  /* RFC 3550 A.8: the report value is (u_int32) jitter; the 32-bit field saturates
+   * (a float beyond it has no defined conversion, C11 6.3.1.4) */
+  o.jitter_ts = rx->jitter < 4294967295.0 ? (uint32_t)rx->jitter : UINT32_MAX;
   o.jitter_ms = ts_to_ms(rx->jitter, rx->clock_rate);
   o.jitter_ms_max = ts_to_ms(rx->jitter_max, rx->clock_rate);
   o.jitter_ms_mean = rx->jitter_n ? ts_to_ms(rx->jitter_sum / (double)rx->jitter_n, rx->clock_rate) : 0.0;
