@@ -549,6 +549,53 @@ static void test_outbound_from_rr(void **state) {
   rup_session_del(c.s);
 }
 
+/* RFC 3550 §6.4: a receiver reports on the sources it heard. The remote keeps
+ * sending (audio and SRs) but its reports stop naming our stream from 6 s to 10 s:
+ * it hears nothing from us. The rupture is outbound, starts at the last report that
+ * named us (5.531 s) and is known once two reports in a row leave us out and more than
+ * two report intervals passed (docs/ruptures.md, Outbound). */
+static void test_outbound_lost_from_missing_reports(void **state) {
+  (void)state;
+  call c;
+  mk(&c, NULL);
+  assert_int_equal(rup_session_describe_stream(c.s, L_SSRC, RUP_CODEC_OPUS, 111, 48000, RUP_DIR_OUTBOUND), 0);
+  uint32_t lsent = 0;
+  int32_t unheard = 0;
+  for (int64_t t = 0; t < 14 * SEC; t += 20 * MS) {
+    audio(&c, t, 0, 30 * MS, 0);
+    uint8_t b[100];
+    size_t n = rtp(b, L_SSRC, c.lseq++, c.lts, 111, 0, 60, 0xF8);
+    c.lts += 960;
+    lsent++;
+    if (t >= 6 * SEC && t < 10 * SEC) unheard++; /* lost on the way: the remote counts them when it hears us again */
+    int64_t at = t < c.now ? c.now : t;
+    until(&c, at);
+    track(&c, rup_session_push_udp(c.s, b, n, RUP_DIR_OUTBOUND, at, &c.local, &c.remote));
+    if (t % SEC == 500 * MS) {
+      rtcp_sr(&c, A_SSRC, c.asent, t + 30 * MS);
+      if (t < 6 * SEC || t > 10 * SEC) push_in(&c, b, rr(b, A_SSRC, L_SSRC, lsent - 1, unheard), t + 31 * MS);
+    }
+  }
+  finish(&c, 14 * SEC);
+  dump(&c);
+  assert_int_equal(count_type(&c, RUP_EVENT_RUPTURE_BEGIN), 1);
+  assert_int_equal(count_type(&c, RUP_EVENT_RUPTURE_END), 1);
+  const rup_rupture *b0 = &find_ev(&c, RUP_EVENT_RUPTURE_BEGIN, 0)->u.rupture;
+  const rup_rupture *e = &find_ev(&c, RUP_EVENT_RUPTURE_END, 0)->u.rupture;
+  assert_int_equal(b0->direction, RUP_DIR_OUTBOUND);
+  assert_int_equal(e->id, b0->id);
+  assert_int_equal(e->type, RUP_RUPTURE_CONNECTION_LOST);
+  assert_int_equal(e->cause, RUP_CAUSE_NETWORK_OUTAGE);
+  assert_int_equal(e->start_us, 5531 * MS);
+  assert_int_equal(e->detected_us, 8530 * MS); /* the third compound without us (its SR at 8.530) */
+  /* the report at 10.531 names us again but counts 200 of 250 packets lost since 5.531:
+   * that interval was broken too, and the next clean report (11.531) ends it at the
+   * interval's start, 10.531 s (the real end: 10.0 s; report granularity) */
+  assert_int_equal(e->end_us, 10531 * MS);
+  assert_int_equal(e->severity, RUP_SEVERITY_SEVERE); /* >= 5 s */
+  rup_session_del(c.s);
+}
+
 static void test_callback_failure_state_intact(void **state) {
   (void)state;
   call c;
@@ -680,6 +727,7 @@ int main(void) {
       cmocka_unit_test(test_merge_gap_and_cooldown),
       cmocka_unit_test(test_lag_from_transit),
       cmocka_unit_test(test_outbound_from_rr),
+      cmocka_unit_test(test_outbound_lost_from_missing_reports),
       cmocka_unit_test(test_callback_failure_state_intact),
       cmocka_unit_test(test_finish_ends_everything_and_poll),
       cmocka_unit_test(test_clean_captures_zero),
