@@ -25,7 +25,8 @@ static void on_report_block(rup_session *s, const rup_rtcp_report_block *rb, uin
   }
 }
 
-/* End of one RTCP packet from sender_ssrc (a report: had_report) for lib/detect. */
+/* End of one RTCP compound from sender_ssrc for lib/detect: had_report = it carried
+ * a regular report that could have named our streams. */
 static void rtcp_end(rup_session *s, uint32_t sender_ssrc, int direction, int had_report) {
   const rup_stream *rep = rup__session_find(s, sender_ssrc, direction);
   if (rep) rup__detect_rtcp_end(&s->det, &rep->det, had_report, s->now_us);
@@ -36,6 +37,8 @@ int rup__session_rtcp(rup_session *s, const uint8_t *buf, size_t len, int direct
   size_t pos = 0;
   rup_rtcp_packet p;
   int rv;
+  uint32_t reporter = 0;
+  int have_reporter = 0, feedback = 0;
   while ((rv = rup__rtcp_next(buf, len, &pos, &p)) == 1) {
     rup_stream *st;
     switch (p.type) {
@@ -62,7 +65,8 @@ int rup__session_rtcp(rup_session *s, const uint8_t *buf, size_t len, int direct
           rup__rtcp_report_block(&p, i, &rb);
           on_report_block(s, &rb, p.ssrc, direction);
         }
-        rtcp_end(s, p.ssrc, direction, 1);
+        if (!have_reporter) reporter = p.ssrc;
+        have_reporter = 1;
         break;
       case RUP_RTCP_SDES:
         s->counters.rtcp_sdes++;
@@ -83,6 +87,7 @@ int rup__session_rtcp(rup_session *s, const uint8_t *buf, size_t len, int direct
         }
         break;
       case RUP_RTCP_RTPFB:
+        feedback = 1;
         if (p.count == 1) { /* RFC 4585 §6.2.1 generic NACK */
           s->counters.rtcp_nack++;
           st = rup__session_find_any(s, p.media_ssrc, !direction);
@@ -92,6 +97,7 @@ int rup__session_rtcp(rup_session *s, const uint8_t *buf, size_t len, int direct
         }
         break;
       case RUP_RTCP_PSFB:
+        feedback = 1;
         if (p.count == 1) { /* RFC 4585 §6.3.1 PLI */
           s->counters.rtcp_pli++;
           st = rup__session_find_any(s, p.media_ssrc, !direction);
@@ -118,6 +124,10 @@ int rup__session_rtcp(rup_session *s, const uint8_t *buf, size_t len, int direct
       default: s->counters.rtcp_other++; break;
     }
   }
+  /* RFC 4585 §3.5: an early-feedback compound may be "minimal", its RR naming no
+   * source, so only a compound without feedback counts as a report that left our
+   * streams out (lib/detect, docs/ruptures.md Outbound). */
+  if (have_reporter) rtcp_end(s, reporter, direction, !feedback);
   if (rv < 0) {
     s->counters.malformed++;
     return RUP_ERR_MALFORMED;
