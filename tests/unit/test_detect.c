@@ -596,6 +596,43 @@ static void test_outbound_lost_from_missing_reports(void **state) {
   rup_session_del(c.s);
 }
 
+/* RFC 4585 §3.5: early feedback goes in "minimal" compounds whose RR may name no
+ * source. Several of them between regular reports about our stream are not reports
+ * that left us out: no rupture. */
+static void test_outbound_feedback_compounds_are_not_missing_reports(void **state) {
+  (void)state;
+  call c;
+  mk(&c, NULL);
+  assert_int_equal(rup_session_describe_stream(c.s, L_SSRC, RUP_CODEC_OPUS, 111, 48000, RUP_DIR_OUTBOUND), 0);
+  uint32_t lsent = 0;
+  for (int64_t t = 0; t < 14 * SEC; t += 20 * MS) {
+    audio(&c, t, 0, 30 * MS, 0);
+    uint8_t b[100];
+    size_t n = rtp(b, L_SSRC, c.lseq++, c.lts, 111, 0, 60, 0xF8);
+    c.lts += 960;
+    lsent++;
+    int64_t at = t < c.now ? c.now : t;
+    until(&c, at);
+    track(&c, rup_session_push_udp(c.s, b, n, RUP_DIR_OUTBOUND, at, &c.local, &c.remote));
+    if (t % SEC == 500 * MS && (t < 6 * SEC || t > 9 * SEC)) { /* regular reports, with a 4-s gap */
+      rtcp_sr(&c, A_SSRC, c.asent, t + 30 * MS);
+      push_in(&c, b, rr(b, A_SSRC, L_SSRC, lsent - 1, 0), t + 31 * MS);
+    }
+    if (t % (200 * MS) == 100 * MS) { /* feedback every 200 ms: empty RR + PLI */
+      uint8_t f[20] = {0x80, 201, 0, 1};
+      put32(f + 4, A_SSRC);
+      f[8] = 0x81, f[9] = 206, f[10] = 0, f[11] = 2;
+      put32(f + 12, A_SSRC);
+      put32(f + 16, V_SSRC);
+      push_in(&c, f, sizeof f, t + 32 * MS);
+    }
+  }
+  finish(&c, 14 * SEC);
+  dump(&c);
+  assert_int_equal(count_type(&c, RUP_EVENT_RUPTURE_BEGIN), 0);
+  rup_session_del(c.s);
+}
+
 static void test_callback_failure_state_intact(void **state) {
   (void)state;
   call c;
@@ -728,6 +765,7 @@ int main(void) {
       cmocka_unit_test(test_lag_from_transit),
       cmocka_unit_test(test_outbound_from_rr),
       cmocka_unit_test(test_outbound_lost_from_missing_reports),
+      cmocka_unit_test(test_outbound_feedback_compounds_are_not_missing_reports),
       cmocka_unit_test(test_callback_failure_state_intact),
       cmocka_unit_test(test_finish_ends_everything_and_poll),
       cmocka_unit_test(test_clean_captures_zero),
