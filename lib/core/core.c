@@ -109,6 +109,24 @@ int rup__codec_from_static_pt(int pt) {
   }
 }
 
+/* Clock of every RFC 3551 static payload type, also those without a codec here
+ * (GSM, H.263, ...): tshark and discovery need the clock even when the codec is unknown. */
+uint32_t rup__static_pt_clock(int pt) {
+  /* RFC 3551 §6, tables 4 (audio) and 5 (video). */
+  switch (pt) {
+    case 0: case 3: case 4: case 5: case 7: case 8: case 9: case 12: case 13: case 15: case 18:
+      return 8000;
+    case 6: return 16000;
+    case 10: case 11: return 44100;
+    case 16: return 11025;
+    case 17: return 22050;
+    case 14: case 25: case 26: case 28: case 31: case 32: case 33: case 34:
+      return 90000;
+    default:
+      return 0;
+  }
+}
+
 int rup__codec_from_name(const char *name, size_t len) {
   static const struct {
     const char *n;

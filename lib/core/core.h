@@ -47,6 +47,8 @@ static inline uint64_t rup__rd64le(const uint8_t *p) {
 uint32_t rup__codec_clock_rate(int codec);
 /* RFC 3551 §6 static payload type table: codec for PT < 96 (RUP_CODEC_UNKNOWN if not audio/video we know). */
 int rup__codec_from_static_pt(int pt);
+/* RTP clock of an RFC 3551 static payload type (tables 4 and 5), 0 if unassigned/dynamic. */
+uint32_t rup__static_pt_clock(int pt);
 /* Codec from an SDP encoding name (case-insensitive), RUP_CODEC_UNKNOWN if unknown. */
 int rup__codec_from_name(const char *name, size_t len);
 

@@ -27,23 +27,10 @@
  *     not described here (the session infers what it can).
  * Comfort noise (PT 13 / SDP "CN") and telephone-event packets never describe a
  * stream: they share the SSRC of the audio they belong to (RFC 3389, RFC 4733). */
+#include "payload/payload.h"
 #include "trace/trace.h"
+#include "wire/wire.h"
 
-uint32_t rup__static_pt_clock(int pt) {
-  /* RFC 3551 §6, tables 4 (audio) and 5 (video). */
-  switch (pt) {
-    case 0: case 3: case 4: case 5: case 7: case 8: case 9: case 12: case 13: case 15: case 18:
-      return 8000;
-    case 6: return 16000;
-    case 10: case 11: return 44100;
-    case 16: return 11025;
-    case 17: return 22050;
-    case 14: case 25: case 26: case 28: case 31: case 32: case 33: case 34:
-      return 90000;
-    default:
-      return 0;
-  }
-}
 
 void rup__disc_init(rup__disc *d) { memset(d, 0, sizeof *d); }
 
@@ -74,41 +61,6 @@ int rup__disc_direction(const rup_endpoint *src, const rup_endpoint *local, size
     if (rup__endpoint_same_addr(src, &local[i]) && (local[i].port == 0 || local[i].port == src->port))
       return RUP_DIR_OUTBOUND;
   return RUP_DIR_INBOUND;
-}
-
-/* ---- RTP header (RFC 3550 §5.1), just enough for discovery ---- */
-
-typedef struct rtp_view {
-  uint8_t pt, marker;
-  uint32_t ts, ssrc;
-  const uint8_t *payload;
-  size_t payload_len;
-} rtp_view;
-
-static int rtp_view_parse(const uint8_t *b, size_t len, rtp_view *v) {
-  if (len < 12 || (b[0] >> 6) != 2) return -1;
-  if (b[1] >= 192 && b[1] <= 223) return -1; /* RFC 5761 §4: RTCP packet types 192..223 */
-  size_t off = 12 + 4u * (b[0] & 0x0F);
-  if (off > len) return -1;
-  if (b[0] & 0x10) { /* X: RFC 3550 §5.3.1 extension header, length in 32-bit words */
-    if (len - off < 4) return -1;
-    size_t ext = 4u * rup__rd16(b + off + 2);
-    if (len - off - 4 < ext) return -1;
-    off += 4 + ext;
-  }
-  size_t end = len;
-  if (b[0] & 0x20) { /* P: the last octet counts the padding, itself included */
-    size_t pad = b[len - 1];
-    if (pad == 0 || pad > len - off) return -1;
-    end -= pad;
-  }
-  v->marker = b[1] >> 7;
-  v->pt = b[1] & 0x7F;
-  v->ts = rup__rd32(b + 4);
-  v->ssrc = rup__rd32(b + 8);
-  v->payload = b + off;
-  v->payload_len = end - off;
-  return 0;
 }
 
 /* ---- payload structure checks ---- */
@@ -219,68 +171,9 @@ static int fits_h264(const uint8_t *p, size_t len, int first_of_frame) {
 }
 
 uint32_t rup__opus_samples(const uint8_t *p, size_t len) {
-  /* RFC 6716 §3.1 TOC: config(5) s(1) c(2); frame sizes per config (table 2), §3.2
-   * frame packing, §3.4 requirements R1-R7. */
-  if (len < 1) return 0; /* R1 */
-  unsigned config = p[0] >> 3, code = p[0] & 3;
-  static const uint16_t silk[4] = {480, 960, 1920, 2880}, hybrid[2] = {480, 960},
-                        celt[4] = {120, 240, 480, 960};
-  uint32_t dur = config < 12 ? silk[config & 3] : config < 16 ? hybrid[config & 1] : celt[config & 3];
-  size_t rest = len - 1;
-  switch (code) {
-    case 0: /* one frame */
-      return rest <= 1275 ? dur : 0; /* R2 */
-    case 1: /* two frames of equal size */
-      return (rest % 2 == 0 && rest / 2 <= 1275) ? 2 * dur : 0; /* R3 */
-    case 2: { /* two frames, the first's length coded (§3.2.1) */
-      if (rest < 1) return 0; /* R4 */
-      size_t n1, hdr = 1;
-      if (p[1] < 252) {
-        n1 = p[1];
-      } else {
-        if (rest < 2) return 0;
-        n1 = (size_t)p[2] * 4 + p[1];
-        hdr = 2;
-      }
-      if (n1 > rest - hdr || n1 > 1275 || rest - hdr - n1 > 1275) return 0; /* R4 */
-      return 2 * dur;
-    }
-    default: { /* code 3: frame count byte v p M(6) */
-      if (rest < 1) return 0; /* R6 */
-      uint8_t fc = p[1];
-      size_t m = fc & 0x3F;
-      if (m == 0 || m * dur > 5760) return 0; /* R5: at most 120 ms */
-      size_t off = 2, pad = 0;
-      if (fc & 0x40) { /* padding length bytes: 255 means 254 and another byte follows */
-        for (;;) {
-          if (off >= len) return 0;
-          uint8_t b = p[off++];
-          pad += b == 255 ? 254 : b;
-          if (b != 255) break;
-        }
-      }
-      if (off + pad > len) return 0;
-      size_t data = len - off - pad;
-      if (fc & 0x80) { /* VBR: M-1 coded lengths (R7) */
-        size_t sum = 0;
-        for (size_t i = 0; i + 1 < m; i++) {
-          if (off >= len - pad) return 0;
-          size_t n = p[off++];
-          if (n >= 252) {
-            if (off >= len - pad) return 0;
-            n += (size_t)p[off++] * 4;
-          }
-          if (n > 1275) return 0;
-          sum += n;
-        }
-        data = len - off - pad;
-        if (sum > data || data - sum > 1275) return 0;
-      } else { /* CBR: R6 */
-        if (data % m != 0 || data / m > 1275) return 0;
-      }
-      return (uint32_t)(m * dur);
-    }
-  }
+  /* RFC 6716 §3.4 R1-R7 through the payload layer's TOC parser */
+  rup_opus_info oi;
+  return rup__opus_parse(p, len, &oi) == 0 ? oi.samples_48k : 0;
 }
 
 unsigned rup__disc_payload_fits(const uint8_t *p, size_t len, int first_of_frame, int marker) {
@@ -375,40 +268,40 @@ static int describe(rup__disc *d, rup__disc_ssrc *e, int codec, uint32_t clock, 
 
 int rup__disc_packet(rup__disc *d, const uint8_t *buf, size_t len, int dir, int64_t arrival_us,
                      const rup_endpoint *src, const rup_endpoint *dst, rup__disc_result *res) {
-  rtp_view v;
-  if (rtp_view_parse(buf, len, &v) < 0) return 0;
-  rup__disc_ssrc *e = find_or_add(d, v.ssrc, dir);
+  rup_rtp r;
+  if (rup__wire_classify(buf, len) != RUP_WIRE_RTP || rup__rtp_parse(&r, buf, len) < 0) return 0;
+  rup__disc_ssrc *e = find_or_add(d, r.ssrc, dir);
   if (!e || e->state != RUP__DISC_PENDING) return 0;
 
   /* 1. SDP, 2. static table. */
-  const rup__sdp_pt *sp = sdp_lookup(d, v.ssrc, v.pt, src, dst);
+  const rup__sdp_pt *sp = sdp_lookup(d, r.ssrc, r.payload_type, src, dst);
   int codec = RUP_CODEC_UNKNOWN;
   uint32_t clock = 0;
   if (sp) {
     codec = sp->codec;
     clock = sp->clock;
-  } else if (v.pt < 96) {
-    codec = rup__codec_from_static_pt(v.pt);
-    clock = rup__static_pt_clock(v.pt);
+  } else if (r.payload_type < 96) {
+    codec = rup__codec_from_static_pt(r.payload_type);
+    clock = rup__static_pt_clock(r.payload_type);
   }
   if (is_aux_codec(codec)) return 0; /* wait for the media payload type */
   if (codec != RUP_CODEC_UNKNOWN || clock != 0) {
-    e->pt = v.pt;
+    e->pt = r.payload_type;
     return describe(d, e, codec, clock, 0, res);
   }
 
   /* 3. Heuristics on the first media PT of this SSRC. */
   if (e->pt == 0xFF) {
-    e->pt = v.pt;
+    e->pt = r.payload_type;
     e->first_us = arrival_us;
-    e->prev_ts = v.ts;
-  } else if (v.pt != e->pt) {
+    e->prev_ts = r.ts;
+  } else if (r.payload_type != e->pt) {
     return 0;
   }
   int first_of_frame = -1;
   int32_t delta = 0;
   if (e->npkts > 0) {
-    delta = (int32_t)(v.ts - e->prev_ts); /* RTP timestamps wrap modulo 2^32 */
+    delta = (int32_t)(r.ts - e->prev_ts); /* RTP timestamps wrap modulo 2^32 */
     e->ext_ts += delta;
     first_of_frame = delta != 0;
     if (first_of_frame) e->ts_changes++;
@@ -416,18 +309,18 @@ int rup__disc_packet(rup__disc *d, const uint8_t *buf, size_t len, int dir, int6
   }
   e->npkts++;
   e->last_us = arrival_us;
-  if (v.payload_len > 0 && e->nobs < RUP__DISC_OBSERVE) {
-    unsigned fits = rup__disc_payload_fits(v.payload, v.payload_len, first_of_frame, v.marker);
+  if (r.payload_len > 0 && e->nobs < RUP__DISC_OBSERVE) {
+    unsigned fits = rup__disc_payload_fits(r.payload, r.payload_len, first_of_frame, r.marker);
     /* Opus: the timestamp advances by a multiple of the previous packet's duration. */
     if (first_of_frame == 1 && e->prev_opus_samples && (delta < 0 || (uint32_t)delta % e->prev_opus_samples))
       fits &= ~(1u << RUP__G_OPUS);
-    e->prev_opus_samples = (fits & (1u << RUP__G_OPUS)) ? rup__opus_samples(v.payload, v.payload_len) : 0;
+    e->prev_opus_samples = (fits & (1u << RUP__G_OPUS)) ? rup__opus_samples(r.payload, r.payload_len) : 0;
     for (int g = 0; g < RUP__G_N; g++)
       if (!(fits & (1u << g))) e->fails[g]++;
     e->nobs++;
   }
-  e->prev_ts = v.ts;
-  e->prev_marker = v.marker;
+  e->prev_ts = r.ts;
+  e->prev_marker = r.marker;
 
   /* Elapsed capture time; computed unsigned so hostile timestamps cannot overflow. */
   uint64_t elapsed = e->last_us > e->first_us ? (uint64_t)e->last_us - (uint64_t)e->first_us : 0;

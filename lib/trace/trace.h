@@ -200,7 +200,5 @@ uint32_t rup__disc_snap_clock(double ticks_per_s);
 /* Opus packet duration in 48 kHz samples if the packet is valid per RFC 6716 §3.4
  * (R1-R7), else 0. */
 uint32_t rup__opus_samples(const uint8_t *p, size_t len);
-/* RTP clock of an RFC 3551 static payload type (table 4 and 5), 0 if unassigned/dynamic. */
-uint32_t rup__static_pt_clock(int pt);
 
 #endif
