@@ -25,7 +25,7 @@ enum {
   RUP_EVID_LATE = RUP_EVIDENCE_LATE,           /* packets arrived after their playout time */
   RUP_EVID_NO_PACKETS = RUP_EVIDENCE_NO_PACKETS,     /* nothing arrived at all */
   RUP_EVID_UNDECODABLE = RUP_EVIDENCE_UNDECODABLE,    /* frames complete but their references were lost */
-  RUP_EVID_SENDER_PAUSED = RUP_EVIDENCE_SENDER_PAUSED, /* the sender's RTCP SR packet count stood still */
+  RUP_EVID_SENDER_PAUSED = RUP_EVIDENCE_SENDER_PAUSED, /* retracted: the sender went quiet (nothing lost, or its SR count stood still) */
   RUP_EVID_FROZEN_CONTENT = RUP_EVIDENCE_FROZEN_CONTENT /* decoded pictures identical (lib/decode) */
 };
 

@@ -2,13 +2,13 @@
  * Hand-built payloads for every branch and malformed case; every parse runs on
  * an exact-size heap copy so that AddressSanitizer flags any read past the end;
  * every truncation prefix of every valid payload is also parsed. The last
- * group walks the real GStreamer captures in tests/data with a tiny pcap
- * reader of its own (Ethernet / IPv4 / UDP, classic pcap). */
+ * group walks the real GStreamer captures in tests/data through the trace API. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "payload/payload.h"
+#include "wire/wire.h"
 #include "testutil.h"
 
 /* ------------------------------------------------------------ helpers */
@@ -759,8 +759,7 @@ static void test_dispatch_plausible(void **state) {
 
 /* ------------------------------------------------------------ real captures */
 
-/* Tiny classic-pcap walker: Ethernet (link type 1) / IPv4 / UDP / RTP.
- * Calls fn for every RTP packet sent to dport. */
+/* RTP packets of the real captures, handed to fn. */
 typedef struct rtp_pkt {
   int marker;
   uint8_t pt;
@@ -772,53 +771,21 @@ typedef struct rtp_pkt {
 
 typedef void (*pkt_fn)(const rtp_pkt *r, void *ctx);
 
-static uint32_t rd32x(const uint8_t *p, int swap) {
-  return swap ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
-              : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
-}
-
+/* Every RTP packet to dport of a capture, through the trace API (testutil). */
 static size_t walk_pcap(const char *name, uint16_t dport, pkt_fn fn, void *ctx) {
-  size_t len = 0, pos = 24, n = 0;
-  uint8_t *f = rt_read_file(rt_data(name), &len);
-  int swap;
-  assert_non_null(f);
-  assert_true(len >= 24);
-  uint32_t magic = rd32x(f, 0);
-  assert_true(magic == 0xA1B2C3D4u || magic == 0xD4C3B2A1u || magic == 0xA1B23C4Du ||
-              magic == 0x4D3CB2A1u);
-  swap = magic == 0xD4C3B2A1u || magic == 0x4D3CB2A1u;
-  assert_int_equal(rd32x(f + 20, swap), 1); /* LINKTYPE_ETHERNET */
-  while (len - pos >= 16) {
-    uint32_t incl = rd32x(f + pos + 8, swap);
-    const uint8_t *e = f + pos + 16;
-    assert_true(incl <= len - pos - 16);
-    pos += 16 + incl;
-    if (incl < 14 + 20 + 8 || e[12] != 0x08 || e[13] != 0x00) continue;
-    const uint8_t *ip = e + 14;
-    size_t ihl = (size_t)(ip[0] & 0x0F) * 4;
-    if ((ip[0] >> 4) != 4 || ip[9] != 17 || incl < 14 + ihl + 8) continue;
-    const uint8_t *udp = ip + ihl;
-    size_t ulen = (size_t)(udp[4] << 8 | udp[5]);
-    if ((udp[2] << 8 | udp[3]) != dport || ulen < 8 + 12 || ulen > incl - 14 - ihl) continue;
-    const uint8_t *r = udp + 8;
-    size_t rlen = ulen - 8, h = 12 + (size_t)(r[0] & 0x0F) * 4;
-    assert_int_equal(r[0] >> 6, 2);
-    if (r[0] & 0x10) { /* header extension */
-      assert_true(rlen >= h + 4);
-      h += 4 + (size_t)(r[h + 2] << 8 | r[h + 3]) * 4;
-    }
-    assert_true(rlen >= h);
-    if (r[0] & 0x20) { /* padding */
-      assert_true(r[rlen - 1] <= rlen - h);
-      rlen -= r[rlen - 1];
-    }
-    rtp_pkt pk = {r[1] >> 7, (uint8_t)(r[1] & 0x7F), (uint16_t)(r[2] << 8 | r[3]),
-                  (uint32_t)r[4] << 24 | (uint32_t)r[5] << 16 | (uint32_t)r[6] << 8 | r[7], r + h,
-                  rlen - h};
+  rt_udp rd;
+  const uint8_t *u;
+  size_t ulen, n = 0;
+  int64_t t;
+  rt_udp_open(&rd, name);
+  while (rt_udp_next(&rd, dport, &u, &ulen, &t)) {
+    rup_rtp r;
+    assert_int_equal(rup__rtp_parse(&r, u, ulen), 0);
+    rtp_pkt pk = {r.marker, r.payload_type, r.seq, r.ts, r.payload, r.payload_len};
     fn(&pk, ctx);
     n++;
   }
-  free(f);
+  rt_udp_close(&rd);
   return n;
 }
 

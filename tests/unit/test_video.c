@@ -583,59 +583,6 @@ static void test_hostile(void **state) {
 
 /* ---------- real captures ---------- */
 
-typedef struct pcap_rd {
-  const uint8_t *b;
-  size_t len, pos;
-  int swap, nano;
-} pcap_rd;
-
-static uint32_t rd32(const uint8_t *p, int swap) {
-  return swap ? ((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3])
-              : ((uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0]);
-}
-
-static int pcap_open(pcap_rd *r, const uint8_t *b, size_t len) {
-  uint32_t m;
-  if (len < 24) return -1;
-  r->b = b;
-  r->len = len;
-  r->pos = 24;
-  m = rd32(b, 0);
-  r->swap = 0;
-  if (m == 0xa1b2c3d4u || m == 0xa1b23c4du) r->nano = m == 0xa1b23c4du;
-  else {
-    m = rd32(b, 1);
-    if (m != 0xa1b2c3d4u && m != 0xa1b23c4du) return -1;
-    r->swap = 1;
-    r->nano = m == 0xa1b23c4du;
-  }
-  return rd32(b + 20, r->swap) == 1 ? 0 : -1;  /* Ethernet */
-}
-
-/* Next UDP payload to `port`; 1 found, 0 end. */
-static int pcap_next_udp(pcap_rd *r, uint16_t port, const uint8_t **pl, size_t *pl_len, int64_t *t_us) {
-  while (r->pos + 16 <= r->len) {
-    const uint8_t *hd = r->b + r->pos;
-    uint32_t sec = rd32(hd, r->swap), frac = rd32(hd + 4, r->swap), cap = rd32(hd + 8, r->swap);
-    const uint8_t *p = hd + 16;
-    if (cap > r->len - r->pos - 16) return 0;
-    r->pos += 16 + cap;
-    if (cap < 14 + 20 + 8 || p[12] != 0x08 || p[13] != 0x00) continue;
-    p += 14;
-    size_t ihl = (size_t)(p[0] & 0x0F) * 4;
-    if ((p[0] >> 4) != 4 || p[9] != 17 || cap < 14 + ihl + 8) continue;
-    const uint8_t *u = p + ihl;
-    if ((uint16_t)(u[2] << 8 | u[3]) != port) continue;
-    size_t ulen = (size_t)(u[4] << 8 | u[5]);
-    if (ulen < 8 || ulen > cap - 14 - ihl) continue;
-    *pl = u + 8;
-    *pl_len = ulen - 8;
-    *t_us = (int64_t)sec * 1000000 + (r->nano ? frac / 1000 : frac);
-    return 1;
-  }
-  return 0;
-}
-
 typedef struct cap_result {
   h *x;
   int distinct_ts;
@@ -644,9 +591,7 @@ typedef struct cap_result {
 } cap_result;
 
 static void run_capture(const char *name, cap_result *cr) {
-  size_t len;
-  uint8_t *buf = rt_read_file(rt_data(name), &len);
-  pcap_rd r = {0};
+  rt_udp r;
   const uint8_t *pl;
   size_t pl_len;
   int64_t t, t_end = 0;
@@ -655,11 +600,10 @@ static void run_capture(const char *name, cap_result *cr) {
   int n_ts = 0;
   int have = 0;
   uint64_t highest = 0;
-  assert_non_null(buf);
-  assert_int_equal(pcap_open(&r, buf, len), 0);
+  rt_udp_open(&r, name);
   cr->x = mk(0, 0, 0);
   rup__rx_init(&rx, 90000, 16);
-  while (pcap_next_udp(&r, 5006, &pl, &pl_len, &t)) {
+  while (rt_udp_next(&r, 5006, &pl, &pl_len, &t)) {
     rup_rtp rtp;
     rup_media_pkt m;
     uint64_t ext;
@@ -700,7 +644,7 @@ static void run_capture(const char *name, cap_result *cr) {
   }
   for (int i = 0; i < cr->x->n_fl; i++)
     if (cr->x->fl[i].decoded) cr->renders[cr->n_render++] = cr->x->fl[i].t;
-  free(buf);
+  rt_udp_close(&r);
 }
 
 /* Recompute freezeCount / totalFreezesDuration / totalInterFrameDelay from the

@@ -38,3 +38,27 @@ uint8_t *rt_read_file(const char *path, size_t *len) {
   if (buf) *len = (size_t)n;
   return buf;
 }
+
+void rt_udp_open(rt_udp *r, const char *name) {
+  r->t = NULL;
+  assert_int_equal(rup_trace_open(&r->t, rt_data(name), NULL), 0);
+}
+
+int rt_udp_next(rt_udp *r, uint16_t dport, const uint8_t **payload, size_t *len, int64_t *t_us) {
+  rup_trace_packet pkt;
+  int rv;
+  while ((rv = rup_trace_next(r->t, &pkt)) == 1) {
+    if (dport && pkt.dst.port != dport) continue;
+    *payload = pkt.payload;
+    *len = pkt.payload_len;
+    *t_us = pkt.ts_us;
+    return 1;
+  }
+  assert_int_equal(rv, 0); /* the bundled captures end cleanly */
+  return 0;
+}
+
+void rt_udp_close(rt_udp *r) {
+  rup_trace_del(r->t);
+  r->t = NULL;
+}
