@@ -28,7 +28,7 @@ demo: build
 	@echo; echo "wrote $(BUILD)/demo/demo.json, $(BUILD)/demo/timeline.svg and $(BUILD)/demo/note.txt"
 
 eval: build
-	./scripts/synth-eval.sh -r $(BUILD)/tools/rupture --long --min 0.95
+	./scripts/synth-eval.sh -r $(BUILD)/tools/rupture --long --min 0.95 --timing
 
 test-fast: build
 	meson test -C $(BUILD) --print-errorlogs

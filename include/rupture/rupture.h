@@ -304,7 +304,7 @@ typedef struct rup_settings {
   /* Rupture detection (docs/ruptures.md gives each default and the reason for it). */
   int64_t audio_dropout_min_us; /**< Shortest audio break reported as #RUP_RUPTURE_AUDIO_DROPOUT. @since 0.1 */
   uint32_t choppy_count;       /**< Interruptions within choppy_window_us that make #RUP_RUPTURE_CHOPPY_AUDIO. @since 0.1 */
-  int64_t choppy_window_us;    /**< Window for choppy_count. @since 0.1 */
+  int64_t choppy_window_us;    /**< Window for choppy_count and the concealed-speech ratio (counted in 0.5-s steps; at most 16 s). @since 0.1 */
   int64_t video_freeze_min_us; /**< Shortest video freeze reported as #RUP_RUPTURE_VIDEO_FREEZE. @since 0.1 */
   int64_t connection_lost_min_us; /**< Shortest total silence of a participant reported as #RUP_RUPTURE_CONNECTION_LOST. @since 0.1 */
   int64_t lag_one_way_us;      /**< One-way delay that breaks turn-taking (ITU-T G.114: 400 ms). @since 0.1 */

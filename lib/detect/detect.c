@@ -4,7 +4,10 @@
 #include "detect/detect.h"
 
 #include <limits.h>
+#include <math.h>
 #include <string.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #define INF INT64_MAX
 
@@ -28,7 +31,7 @@
 #define RR_BAD 0.20
 #define RR_DROPOUT 0.50
 #define RR_NOTHING 0.90
-/* Inbound transit is current when an audio packet arrived this recently (DTX sends one every 400 ms). */
+/* Inbound transit is current when an audio packet or a video frame arrived this recently (DTX sends one every 400 ms). */
 #define TRANSIT_FRESH_US 1000000
 
 static int64_t add_sat(int64_t a, int64_t b) {
@@ -556,7 +559,11 @@ static void eval_group(rup_detect *d, rup_det_group *g, int64_t now) {
   qualify(d, g, dir, &c, &q);
   int open = c.n_broken > 0 || g->choppy_on;
   int64_t open_since = c.any_since;
-  if (g->choppy_on) open_since = min64(open_since, g->choppy_start);
+  if (g->choppy_on) {
+    open_since = min64(open_since, g->choppy_start);
+    c.ev |= g->choppy_ev;
+    if (g->has_choppy_ssrc) add_ssrc(c.ssrcs, &c.nssrc, g->choppy_ssrc);
+  }
   int64_t nq = INF; /* next qualification time */
   if (q.conn > now) nq = min64(nq, q.conn);
   if (q.av > now) nq = min64(nq, q.av);
@@ -632,7 +639,7 @@ static void eval_group(rup_detect *d, rup_det_group *g, int64_t now) {
   eval_lag(d, g, dir, now);
 }
 
-/* ---- windows: choppy audio and quality (every RUP_DET_WINDOW_US) ---- */
+/* ---- windows: choppy audio (every RUP_DET_TICK_US) and quality (every RUP_DET_WINDOW_US) ---- */
 
 /* ITU-T G.107 E-model, simplified (REFERENCE §5.1): R = 93.2 - Id - Ie,eff. */
 double rup__emodel_r(double ppl, double burst_r, double d, double ie, double bpl) {
@@ -693,20 +700,36 @@ static int64_t path_rtt(const rup_detect *d, uint32_t p) {
   return (in > 0 ? in : 0) + (out > 0 ? out : 0);
 }
 
+static uint64_t delta(uint64_t now, uint64_t then) { return now > then ? now - then : 0; }
+
 static void audio_window_close(rup_det_stream *ds, int in_break, int64_t now) {
-  const rup_audio_stats *a = &ds->view.audio->st;
+  const rup_audio *au = ds->view.audio;
+  const rup_audio_stats *a = &au->st;
   rup_det_win *w = &ds->wins[ds->winpos];
-  w->concealed = in_break ? 0 : a->concealed_samples - ds->w0_concealed;
-  w->total = in_break ? 0 : a->total_samples_received - ds->w0_total;
-  w->events = in_break ? 0 : a->concealment_events - ds->w0_events;
-  if (a->concealed_samples < ds->w0_concealed) w->concealed = 0; /* reclassified (DTX) */
-  if (a->concealment_events < ds->w0_events) w->events = 0;
+  memset(w, 0, sizeof *w);
+  if (!in_break) { /* a break is a dropout, not choppiness; counters can drop at a reclassification (DTX) */
+    uint64_t conc = delta(a->concealed_samples, ds->w0_concealed);
+    uint64_t silent = delta(a->silent_concealed_samples, ds->w0_silent);
+    w->all_concealed = conc;
+    w->concealed = conc > silent ? conc - silent : 0;
+    w->heard = a->speech_known ? delta(au->speech_samples, ds->w0_speech)
+                               : delta(a->total_samples_received, ds->w0_total);
+    w->events = delta(a->concealment_events, ds->w0_events);
+  }
+  uint64_t exp = rup__rx_expected(ds->view.rx), rec = ds->view.rx->received;
+  uint64_t lost = exp > rec ? exp - rec : 0;
+  w->lost = lost > ds->w0_lost;
+  w->late = a->packets_discarded > ds->w0_late;
+  ds->w0_lost = lost;
+  ds->w0_late = a->packets_discarded;
   w->first_conc_us = ds->conc_first_us;
   w->last_conc_us = ds->conc_last_us;
   ds->winpos = (ds->winpos + 1) % RUP_DET_WINS;
   if (ds->nwins < RUP_DET_WINS) ds->nwins++;
   ds->w0_concealed = a->concealed_samples;
+  ds->w0_silent = a->silent_concealed_samples;
   ds->w0_total = a->total_samples_received;
+  ds->w0_speech = au->speech_samples;
   ds->w0_events = a->concealment_events;
   ds->conc_first_us = ds->conc_open ? now : 0;
   ds->conc_last_us = 0;
@@ -738,9 +761,11 @@ static int window_r(rup_detect *d, uint32_t p, int dir, int broken, double *r_ou
         jb_s += a->jitter_buffer_delay_s - ds->w0_jbdelay;
         jb_n += emitted;
       }
-      const rup_det_win *w = &ds->wins[(ds->winpos + RUP_DET_WINS - 1) % RUP_DET_WINS];
-      conc += (double)w->concealed / (vw->rx->clock_rate ? vw->rx->clock_rate : 48000) / 0.02;
-      events += (double)w->events;
+      for (unsigned k = 0; k < RUP_DET_QTICKS && k < ds->nwins; k++) { /* the quality window */
+        const rup_det_win *w = &ds->wins[(ds->winpos + RUP_DET_WINS - 1 - k) % RUP_DET_WINS];
+        conc += (double)w->all_concealed / (vw->rx->clock_rate ? vw->rx->clock_rate : 48000) / 0.02;
+        events += (double)w->events;
+      }
       ds->w0_expected = exp;
       ds->w0_received = rec;
       ds->w0_discarded = a->packets_discarded;
@@ -822,11 +847,15 @@ static void choppy_tick(rup_detect *d, rup_det_group *g, int64_t now) {
   uint32_t p = (uint32_t)(gi / 2);
   int dir = (int)(gi % 2);
   if (dir != RUP_DIR_INBOUND) return;
-  unsigned nw = (unsigned)(d->cfg.choppy_window_us / RUP_DET_WINDOW_US);
+  unsigned nw = (unsigned)(d->cfg.choppy_window_us / RUP_DET_TICK_US);
   if (nw < 1) nw = 1;
   if (nw > RUP_DET_WINS) nw = RUP_DET_WINS;
-  double conc = 0, total = 0, events = 0, last_conc = 0, last_total = 0;
+  double conc = 0, heard = 0, events = 0;
   int64_t first = INF, last = 0;
+  uint32_t ev = 0, ssrc = 0;
+  int has_ssrc = 0;
+  /* an episode that ended does not lend its concealments to the next one */
+  if (d->ticks - g->choppy_off_tick < nw) nw = (unsigned)(d->ticks - g->choppy_off_tick);
   for (size_t i = 0; i < d->n_streams; i++) {
     const rup_det_stream *ds = d->streams[i];
     const rup_det_view *vw = &ds->view;
@@ -835,14 +864,15 @@ static void choppy_tick(rup_detect *d, rup_det_group *g, int64_t now) {
     for (unsigned k = 0; k < nw && k < ds->nwins; k++) {
       const rup_det_win *w = &ds->wins[(ds->winpos + RUP_DET_WINS - 1 - k) % RUP_DET_WINS];
       conc += (double)w->concealed;
-      total += (double)w->total;
+      heard += (double)w->heard;
       events += (double)w->events;
-      if (k == 0) {
-        last_conc += (double)w->concealed;
-        last_total += (double)w->total;
-      }
       if (w->events && w->first_conc_us) first = min64(first, w->first_conc_us);
       if (w->events) last = max64(last, w->last_conc_us);
+      if (w->concealed) {
+        ev |= (w->lost ? RUP_EVIDENCE_SEQ_GAP : 0u) | (w->late ? RUP_EVIDENCE_LATE : 0u);
+        if (!has_ssrc) ssrc = vw->ssrc;
+        has_ssrc = 1;
+      }
     }
   }
   /* short interruptions (each < audio_dropout_min_us) within choppy_window_us */
@@ -854,24 +884,34 @@ static void choppy_tick(rup_detect *d, rup_det_group *g, int64_t now) {
     sfirst = min64(sfirst, g->short_start[i]);
     slast = max64(slast, g->short_end[i]);
   }
-  int bad_ratio = total > 0 && conc / total >= CHOPPY_RATIO && events >= d->cfg.choppy_count;
+  /* the share of what the listener would have heard of the talker's voice that was
+   * concealed (silence between talkspurts does not dilute it) */
+  int bad_ratio = heard > 0 && conc / heard >= CHOPPY_RATIO && events >= d->cfg.choppy_count;
   int bad_short = d->cfg.choppy_count > 0 && nshort >= d->cfg.choppy_count;
+  if (bad_ratio || g->choppy_on) {
+    g->choppy_ev |= ev;
+    if (has_ssrc && !g->has_choppy_ssrc) g->choppy_ssrc = ssrc;
+    g->has_choppy_ssrc |= has_ssrc;
+  }
   if (!g->choppy_on) {
     if (bad_ratio || bad_short) {
       g->choppy_on = 1;
-      g->choppy_good_ticks = 0;
       g->choppy_start = min64(bad_ratio ? first : INF, bad_short ? sfirst : INF);
-      if (g->choppy_start == INF) g->choppy_start = now - RUP_DET_WINDOW_US;
+      if (g->choppy_start == INF) g->choppy_start = now - RUP_DET_TICK_US;
       g->choppy_last_us = max64(last, slast);
       mark(d, g);
     }
   } else {
     if (last) g->choppy_last_us = max64(g->choppy_last_us, last);
     if (slast) g->choppy_last_us = max64(g->choppy_last_us, slast);
-    int quiet = !(last_total > 0 && last_conc / last_total >= CHOPPY_RATIO / 2) && !bad_short;
-    g->choppy_good_ticks = quiet ? g->choppy_good_ticks + 1 : 0;
-    if (g->choppy_good_ticks >= 2) {
+    /* hysteresis: ends when the window holds under half the ratio (a lull of a few
+     * seconds inside a choppy stretch does not end it); it ended at the last concealment */
+    int quiet = !(heard > 0 && conc / heard >= CHOPPY_RATIO / 2) && !bad_short;
+    if (quiet) {
       g->choppy_on = 0;
+      g->choppy_off_tick = d->ticks + 1; /* this tick's windows belong to the episode */
+      g->choppy_ev = 0;
+      g->has_choppy_ssrc = 0;
       g->last_end_us = max64(g->last_end_us, g->choppy_last_us);
       mark(d, g);
     }
@@ -882,6 +922,13 @@ static void tick(rup_detect *d, int64_t t) {
   /* close every audio stream's window first */
   for (size_t i = 0; i < d->n_streams; i++) {
     rup_det_stream *ds = d->streams[i];
+    if (ds->view.direction == RUP_DIR_OUTBOUND) {
+      ds->snap_us[ds->snappos] = t;
+      ds->snap_sent[ds->snappos] = ds->view.rx->received;
+      ds->snappos = (ds->snappos + 1) % RUP_DET_SNAPS;
+      if (ds->nsnap < RUP_DET_SNAPS) ds->nsnap++;
+      continue;
+    }
     if (!ds->view.audio || ds->view.direction != RUP_DIR_INBOUND) continue;
     rup_det_group *g = group_of(d, stream_peer(d, ds), ds->view.direction);
     int in_break = g && g->brk.active && g->brk.r.type != RUP_RUPTURE_CHOPPY_AUDIO;
@@ -895,9 +942,10 @@ static void tick(rup_detect *d, int64_t t) {
     rup_det_group *g = &d->groups[gi];
     if (!g->used) continue;
     choppy_tick(d, g, t);
-    quality_tick(d, g, t);
+    if (d->ticks % RUP_DET_QTICKS == 0) quality_tick(d, g, t);
     if (g->brk.active || g->lag.active) mark(d, g); /* speech missed and severity grow */
   }
+  d->ticks++;
 }
 
 /* ---- inputs ---- */
@@ -964,9 +1012,19 @@ static size_t tseg_slot(int64_t seg) {
   return (size_t)(m < 0 ? m + RUP_DET_TSEGS : m);
 }
 
+/* Base RTT of the path (µs): the sum of each direction's smallest value; 0 if unknown. */
+static int64_t base_rtt(const rup_det_group *g) {
+  return (g->has_rtt_min[0] ? g->rtt_min_dir[0] : 0) + (g->has_rtt_min[1] ? g->rtt_min_dir[1] : 0);
+}
+
 void rup__detect_packet(rup_detect *d, rup_det_stream *ds, uint32_t rtp_ts, int64_t now) {
   const rup_det_view *vw = &ds->view;
-  if (vw->direction != RUP_DIR_INBOUND || vw->media != RUP_MEDIA_AUDIO || !vw->rx->clock_rate) return;
+  if (vw->direction != RUP_DIR_INBOUND || !vw->rx->clock_rate) return;
+  if (vw->media != RUP_MEDIA_AUDIO && vw->media != RUP_MEDIA_VIDEO) return;
+  /* video: the first packet of each frame (RTP time = capture time; the frame's
+   * other packets are paced out after it). Video samples the path between DTX
+   * audio packets, 400 ms apart in silence. */
+  if (vw->media == RUP_MEDIA_VIDEO && ds->have_ts && rtp_ts == ds->last_ts) return;
   if (!ds->have_ts) {
     ds->have_ts = 1;
     ds->ext_ts = 0;
@@ -993,9 +1051,9 @@ void rup__detect_packet(rup_detect *d, rup_det_stream *ds, uint32_t rtp_ts, int6
   g->lag_growth_us = transit - base;
   g->have_growth = 1;
   g->growth_at_us = now;
-  /* one-way estimate = base one-way (RTT/2 at its minimum, else 0) + growth, or the
+  /* one-way estimate = base one-way (half the base RTT, else 0) + growth, or the
    * current RTT/2 if larger (docs/ruptures.md §lag) */
-  int64_t est = (g->rtt_min_us > 0 ? g->rtt_min_us / 2 : 0) + g->lag_growth_us;
+  int64_t est = base_rtt(g) / 2 + g->lag_growth_us;
   int above = est >= d->cfg.lag_one_way_us;
   if (above != g->lag_above) {
     g->lag_above = above;
@@ -1013,9 +1071,12 @@ void rup__detect_rtt(rup_detect *d, rup_det_stream *ds, int64_t rtt_us, int64_t 
   uint32_t p = stream_peer(d, ds);
   rup_det_group *g = group_of(d, p, RUP_DIR_INBOUND);
   if (!g) return;
+  int di = ds->view.direction == RUP_DIR_INBOUND ? 0 : 1;
+  int64_t v = rtt_us > 0 ? rtt_us : 0;
+  if (!g->has_rtt_min[di] || v < g->rtt_min_dir[di]) g->rtt_min_dir[di] = v;
+  g->has_rtt_min[di] = 1;
   int64_t rtt = path_rtt(d, p);
   if (rtt <= 0) return;
-  if (g->rtt_min_us <= 0 || rtt < g->rtt_min_us) g->rtt_min_us = rtt;
   g->rtt_now_us = rtt;
   g->rtt_at_us = now;
   /* the RTT speaks for the path only when no inbound audio measures it (its samples
@@ -1037,6 +1098,12 @@ void rup__detect_rtt(rup_detect *d, rup_det_stream *ds, int64_t rtt_us, int64_t 
 void rup__detect_audio_poll(rup_det_stream *ds, int64_t now) {
   if (!ds->view.audio || ds->view.direction != RUP_DIR_INBOUND) return;
   const rup_audio *a = ds->view.audio;
+  if (a->runs_ended != ds->runs_seen) { /* runs that ended since the last poll, maybe unseen */
+    ds->runs_seen = a->runs_ended;
+    if (!ds->conc_first_us || a->last_run_start_us < ds->conc_first_us) ds->conc_first_us = a->last_run_start_us;
+    if (a->last_run_end_us > ds->conc_last_us) ds->conc_last_us = a->last_run_end_us;
+    ds->conc_open = 0;
+  }
   if (a->run_open && !ds->conc_open) {
     ds->conc_open = 1;
     if (!ds->conc_first_us) ds->conc_first_us = a->run_start_us;
@@ -1073,6 +1140,59 @@ void rup__detect_sender_report(rup_detect *d, rup_det_stream *ds, uint32_t packe
 
 /* A report block from the remote about one of our outbound streams: what the remote
  * received in its last interval (docs/ruptures.md §Outbound). */
+/* Packets of an outbound stream sent by time t (linear between tick snapshots); -1
+ * if t is outside what the snapshots cover. */
+static double sent_by(const rup_det_stream *ds, int64_t t) {
+  double prev_t = 0, prev_n = 0;
+  for (unsigned k = 0; k < ds->nsnap; k++) { /* oldest first */
+    unsigned i = (ds->snappos + RUP_DET_SNAPS - ds->nsnap + k) % RUP_DET_SNAPS;
+    double st = (double)ds->snap_us[i], sn = (double)ds->snap_sent[i];
+    if ((double)t <= st) {
+      if (k == 0) return (double)t == st ? sn : -1.0;
+      return prev_n + (sn - prev_n) * ((double)t - prev_t) / (st - prev_t);
+    }
+    prev_t = st;
+    prev_n = sn;
+  }
+  return -1.0;
+}
+
+/* When an outbound stream had sent its n-th packet (inverse of sent_by); -1 if the
+ * snapshots do not cover it. */
+static int64_t time_of_sent(const rup_det_stream *ds, double n) {
+  double prev_t = 0, prev_n = 0;
+  for (unsigned k = 0; k < ds->nsnap; k++) {
+    unsigned i = (ds->snappos + RUP_DET_SNAPS - ds->nsnap + k) % RUP_DET_SNAPS;
+    double st = (double)ds->snap_us[i], sn = (double)ds->snap_sent[i];
+    if (n <= sn) {
+      if (k == 0 || sn <= prev_n) return k == 0 && n == sn ? (int64_t)st : -1;
+      return (int64_t)(prev_t + (st - prev_t) * (n - prev_n) / (sn - prev_n));
+    }
+    prev_t = st;
+    prev_n = sn;
+  }
+  return -1;
+}
+
+/* A report shows `lost` of our packets lost since the previous one (at rb_last_us).
+ * If the same participant's inbound connection broke inside that interval and we sent
+ * about as many packets during that break as the remote lost (within 25 %), both
+ * directions broke together (one path): the outbound break is placed at the inbound
+ * break's times instead of at report granularity. 1 if placed. */
+static int place_at_inbound(rup_detect *d, rup_det_stream *ds, int64_t lost, int64_t now, int64_t *start) {
+  rup_det_group *gi = group_of(d, stream_peer(d, ds), RUP_DIR_INBOUND);
+  if (!gi || !gi->brk.active || gi->brk.r.type != RUP_RUPTURE_CONNECTION_LOST || lost <= 0) return 0;
+  int64_t bs = gi->brk.r.start_us, be = gi->brk.recovered_us ? gi->brk.recovered_us : now;
+  if (bs < ds->rb_last_us - RUP_DET_WINDOW_US || be > now) return 0;
+  double a = sent_by(ds, bs), b = sent_by(ds, be);
+  if (a < 0 || b < 0) return 0;
+  double n = b - a;
+  if (fabs(n - (double)lost) > 0.25 * (double)lost) return 0;
+  *start = bs;
+  ds->ob_end_hint = gi->brk.recovered_us ? be : 0;
+  return 1;
+}
+
 void rup__detect_report_block(rup_detect *d, rup_det_stream *ds, uint32_t reporter_ssrc,
                               const rup_det_stream *reporter, const rup_rtcp_report_block *rb, int64_t now) {
   rup_det_view *vw = &ds->view;
@@ -1086,9 +1206,10 @@ void rup__detect_report_block(rup_detect *d, rup_det_stream *ds, uint32_t report
   ds->rb_reporter = reporter_ssrc;
   rup_det_group *g = group_of(d, stream_peer(d, ds), RUP_DIR_OUTBOUND);
   double f = rb->fraction_lost / 256.0; /* RFC 3550 §6.4.1 fraction lost */
+  int64_t lost = 0;
   if (ds->rb_have) {
     uint32_t exp = rb->ext_highest_seq - ds->rb_ext_high;
-    int64_t lost = (int64_t)rb->cumulative_lost - ds->rb_cum;
+    lost = (int64_t)rb->cumulative_lost - ds->rb_cum;
     if (exp > 0 && exp < 0x80000000u) f = lost <= 0 ? 0.0 : (double)lost / exp > 1 ? 1.0 : (double)lost / exp;
     ds->rb_interval_us = now - ds->rb_last_us;
   }
@@ -1100,29 +1221,43 @@ void rup__detect_report_block(rup_detect *d, rup_det_stream *ds, uint32_t report
   /* report granularity: a loss that begins in an interval is placed at its end, one
    * that ends in it at its start (the lost share of the interval) */
   int64_t lost_part = (int64_t)(f * (double)iv);
+  int64_t ob_start = now - lost_part;
+  int placed = ds->rb_have && f >= RR_BAD && !ds->open[k] && !ds->open[RUP_IMPAIRMENT_STALL] &&
+               place_at_inbound(d, ds, lost, now, &ob_start);
+  if (!placed && ds->rb_have && f >= RR_BAD && !ds->open[k] && !ds->open[RUP_IMPAIRMENT_STALL]) ds->ob_end_hint = 0;
+  /* where a break that ends in this interval ended */
+  int64_t ob_end = ds->ob_end_hint ? ds->ob_end_hint : ds->rb_last_us + lost_part;
+  int resumed = 0;
   if (ds->open[RUP_IMPAIRMENT_STALL]) {
     if (!ds->ob_lost_rr) { /* reports about us again: the remote hears us */
       ds->open[RUP_IMPAIRMENT_STALL] = 0;
-      if (g) g->last_end_us = max64(g->last_end_us, ds->rb_last_us + lost_part);
+      resumed = 1;
+      /* the `lost` packets after the previous highest are the ones it missed: it heard
+       * us again when the packet after them arrived (its send time + RTT/2) */
+      double nth = (double)(uint32_t)(ds->rb_ext_high - vw->rx->base_seq) + 2.0 + (double)(lost > 0 ? lost : 0);
+      int64_t sent = time_of_sent(ds, nth);
+      int64_t rtt = path_rtt(d, stream_peer(d, ds));
+      if (sent >= 0 && sent <= now) ob_end = sent + (rtt > 0 ? rtt / 2 : 0);
+      if (g) g->last_end_us = max64(g->last_end_us, ob_end);
     } else if (f < RR_NOTHING) {
       ds->open[RUP_IMPAIRMENT_STALL] = 0;
       ds->ob_lost_rr = 0;
-      if (g) g->last_end_us = max64(g->last_end_us, ds->rb_last_us + lost_part);
+      if (g) g->last_end_us = max64(g->last_end_us, ob_end);
     }
   } else if (ds->rb_have && f >= RR_NOTHING) {
     /* the remote got (nearly) nothing of this stream over the interval */
     ds->open[RUP_IMPAIRMENT_STALL] = 1;
     ds->ignored[RUP_IMPAIRMENT_STALL] = 0;
-    ds->start[RUP_IMPAIRMENT_STALL] = now - lost_part;
+    ds->start[RUP_IMPAIRMENT_STALL] = ob_start;
     ds->detected[RUP_IMPAIRMENT_STALL] = now;
     ds->evidence[RUP_IMPAIRMENT_STALL] = RUP_EVIDENCE_NO_PACKETS;
     ds->ob_lost_rr = 1;
   }
-  if (ds->rb_have && f >= RR_BAD) {
+  if (ds->rb_have && f >= RR_BAD && !resumed) { /* (a resumed stall explains the loss) */
     if (!ds->open[k]) { /* the interval since the previous report was broken */
       ds->open[k] = 1;
       ds->ignored[k] = 0;
-      ds->start[k] = now - lost_part;
+      ds->start[k] = ob_start;
       ds->detected[k] = now;
       ds->evidence[k] = RUP_EVIDENCE_SEQ_GAP;
       ds->ob_choppy = vw->media == RUP_MEDIA_AUDIO && f < RR_DROPOUT;
@@ -1131,8 +1266,9 @@ void rup__detect_report_block(rup_detect *d, rup_det_stream *ds, uint32_t report
     }
   } else if (ds->open[k]) {
     ds->open[k] = 0;
-    if (g) g->last_end_us = max64(g->last_end_us, ds->rb_last_us + lost_part);
+    if (g) g->last_end_us = max64(g->last_end_us, ob_end);
   }
+  if (!ds->open[k] && !ds->open[RUP_IMPAIRMENT_STALL]) ds->ob_end_hint = 0; /* used */
   ds->rb_have = 1;
   ds->rb_ext_high = rb->ext_highest_seq;
   ds->rb_cum = rb->cumulative_lost;
@@ -1160,9 +1296,18 @@ void rup__detect_rtcp_end(rup_detect *d, const rup_det_stream *reporter, int had
     int64_t iv = ds->rb_interval_us > 0 ? ds->rb_interval_us : 1000000;
     int sending = vw->rx->last_pkt_arrival_us >= now - 1000000;
     if (!ds->open[RUP_IMPAIRMENT_STALL] && sending && ds->rtcp_since_rb >= 2 && now - ds->rb_last_us > 2 * iv) {
+      /* The last report naming us gave the highest sequence number the remote got
+       * (RFC 3550 §6.4.1); the remote stopped hearing us when the packet after it
+       * reached it: its send time (from our own sent packets) + RTT/2. Without
+       * that, the last report's time. */
+      int64_t start = ds->rb_last_us;
+      double nth = (double)(uint32_t)(ds->rb_ext_high - vw->rx->base_seq) + 2.0;
+      int64_t sent = time_of_sent(ds, nth);
+      int64_t rtt = path_rtt(d, rep->participant);
+      if (sent >= 0 && sent <= ds->rb_last_us) start = sent + (rtt > 0 ? rtt / 2 : 0);
       ds->open[RUP_IMPAIRMENT_STALL] = 1;
       ds->ignored[RUP_IMPAIRMENT_STALL] = 0;
-      ds->start[RUP_IMPAIRMENT_STALL] = ds->rb_last_us;
+      ds->start[RUP_IMPAIRMENT_STALL] = start;
       ds->detected[RUP_IMPAIRMENT_STALL] = now;
       ds->evidence[RUP_IMPAIRMENT_STALL] = RUP_EVIDENCE_NO_PACKETS;
       mark(d, group_of(d, rep->participant, RUP_DIR_OUTBOUND));
@@ -1183,7 +1328,7 @@ void rup__detect_run(rup_detect *d, int64_t now) {
   if (!d->have_tick) {
     if (d->n_streams == 0) return;
     d->have_tick = 1;
-    d->next_tick = add_sat(now, RUP_DET_WINDOW_US);
+    d->next_tick = add_sat(now, RUP_DET_TICK_US);
     d->deadline = min64(d->deadline, d->next_tick);
   }
   if (!d->any_dirty && now < d->deadline) return;
@@ -1194,10 +1339,10 @@ void rup__detect_run(rup_detect *d, int64_t now) {
      * state has settled, so the clock skips to the last window boundary before now. */
     if (++n == RUP_DET_CATCHUP_TICKS) {
       uint64_t gap = (uint64_t)now - (uint64_t)d->next_tick; /* now >= next_tick: no overflow */
-      d->next_tick = (int64_t)((uint64_t)d->next_tick + gap / RUP_DET_WINDOW_US * RUP_DET_WINDOW_US);
+      d->next_tick = (int64_t)((uint64_t)d->next_tick + gap / RUP_DET_TICK_US * RUP_DET_TICK_US);
     }
     tick(d, d->next_tick);
-    d->next_tick = add_sat(d->next_tick, RUP_DET_WINDOW_US);
+    d->next_tick = add_sat(d->next_tick, RUP_DET_TICK_US);
   }
   for (size_t i = 0; i < d->n_groups; i++) {
     rup_det_group *g = &d->groups[i];

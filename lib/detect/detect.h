@@ -14,14 +14,22 @@
 #include "stream/stream.h"
 #include "wire/wire.h"
 
-/* Quality / choppiness window (Agora and Daily report every 2 s, REFERENCE §10). */
+/* Quality window (Agora and Daily report every 2 s, REFERENCE §10). */
 #define RUP_DET_WINDOW_US 2000000
-/* Windows closed one by one in a single call (34 min); beyond, the empty ones are
+/* Detector tick: concealment is counted in sub-windows of this length, so choppy audio
+ * is seen within half a second of the condition holding; the quality window is
+ * RUP_DET_WINDOW_US / RUP_DET_TICK_US ticks. */
+#define RUP_DET_TICK_US 500000
+#define RUP_DET_QTICKS (RUP_DET_WINDOW_US / RUP_DET_TICK_US)
+/* Ticks run one by one in a single call (8.5 min); beyond, the empty ones are
  * skipped: the window ring (RUP_DET_WINS), choppy state and quality smoothing have
  * long settled by then. */
 #define RUP_DET_CATCHUP_TICKS 1024
-/* Windows of concealment kept per stream for choppy_audio (>= choppy_window_us / window). */
-#define RUP_DET_WINS 16
+/* Sub-windows of concealment kept per stream for choppy_audio: choppy_window_us is
+ * capped at RUP_DET_WINS * RUP_DET_TICK_US (16 s). */
+#define RUP_DET_WINS 32
+/* Sent-packet snapshots kept per outbound stream (one per tick). */
+#define RUP_DET_SNAPS 64
 /* Short interruptions remembered per group for choppy_audio (>= choppy_count). */
 #define RUP_DET_SHORT 8
 /* Transit baseline for lag: minimum over RUP_DET_TSEGS segments of RUP_DET_TSEG_US. */
@@ -31,9 +39,13 @@
 #define RUP_DET_RECENT_US 300000000
 #define RUP_DET_RECENT_MAX 8
 
-/* One 2-s window of an audio stream's playout (deltas of the audio model counters). */
+/* One sub-window (RUP_DET_TICK_US) of an audio stream's playout (deltas of the audio
+ * model counters). concealed: samples concealed while the sender was (or may have
+ * been) talking; heard: samples of the sender's speech, concealed ones included (all
+ * samples when speech activity is unknown) — what a listener would have heard. */
 typedef struct rup_det_win {
-  uint64_t concealed, total, events;
+  uint64_t concealed, heard, events, all_concealed;
+  uint8_t lost, late;    /* packets went missing (sequence gaps) / were discarded late */
   int64_t first_conc_us; /* onset of the first concealment in the window, 0 none */
   int64_t last_conc_us;  /* end of the last concealment in the window, 0 none */
 } rup_det_win;
@@ -81,9 +93,11 @@ typedef struct rup_det_stream {
   int64_t tseg;                /* index of the current segment */
   int64_t transit_us;          /* latest packet's transit */
   /* audio windows (choppy, MOS) */
-  uint64_t w0_concealed, w0_total, w0_events, w0_expected, w0_received, w0_discarded, w0_emitted;
+  uint64_t w0_concealed, w0_silent, w0_total, w0_speech, w0_events, w0_lost, w0_late;
+  uint64_t w0_expected, w0_received, w0_discarded, w0_emitted;
   double w0_jbdelay;
   int conc_open;
+  uint64_t runs_seen;          /* the audio model's runs_ended at the last poll */
   int64_t conc_first_us, conc_last_us; /* within the current window */
   rup_det_win wins[RUP_DET_WINS];
   unsigned nwins, winpos;
@@ -101,6 +115,12 @@ typedef struct rup_det_stream {
   double rr_jitter_ms;
   int64_t rr_at_us;
   int ob_choppy;
+  /* outbound: packets sent so far at each tick (time -> count, for placing a loss the
+   * remote reports; RUP_DET_SNAPS ticks = 32 s) */
+  int64_t snap_us[RUP_DET_SNAPS];
+  uint64_t snap_sent[RUP_DET_SNAPS];
+  unsigned nsnap, snappos;
+  int64_t ob_end_hint;         /* end of the inbound break the reported loss was placed at, 0 none */
 } rup_det_stream;
 
 /* A rupture slot of a group (the "break" ruptures, or lag). */
@@ -127,7 +147,11 @@ typedef struct rup_det_group {
   /* short interruptions (choppy) */
   int64_t short_start[RUP_DET_SHORT], short_end[RUP_DET_SHORT];
   unsigned nshort, shortpos;
-  int choppy_on, choppy_bad_ticks, choppy_good_ticks;
+  int choppy_on;
+  uint64_t choppy_off_tick;    /* tick at which the last choppy episode ended */
+  uint32_t choppy_ev;          /* RUP_EVIDENCE_* of the episode's sub-windows */
+  uint32_t choppy_ssrc;        /* a stream that contributed (has_choppy_ssrc) */
+  int has_choppy_ssrc;
   int64_t choppy_start, choppy_last_us;
   /* lag */
   int lag_above;
@@ -135,7 +159,12 @@ typedef struct rup_det_group {
   int64_t lag_growth_us;       /* latest transit growth over the baseline */
   int have_growth;
   int64_t growth_at_us;
-  int64_t rtt_min_us, rtt_now_us, rtt_at_us;
+  /* smallest RTT value seen per direction of the participant's streams (inbound,
+   * outbound): each covers its part of the path, so the path's base RTT is their sum
+   * (a minimum of the sum taken before both are known would keep one part only) */
+  int64_t rtt_min_dir[2];
+  int has_rtt_min[2];
+  int64_t rtt_now_us, rtt_at_us;
   /* quality */
   int has_q;
   double r_smooth;
@@ -185,6 +214,7 @@ typedef struct rup_detect {
   int64_t deadline;            /* cached: earliest group deadline or tick */
   int have_tick;
   int64_t next_tick;
+  uint64_t ticks;              /* ticks run (quality every RUP_DET_QTICKS) */
   int64_t prompt_us;           /* last prompting hint (cooldown) */
   int32_t prompt_severity;
   uint32_t prompt_id;

@@ -248,6 +248,9 @@ static void check_emit(rup_audio *a, int64_t t, const rup_imp_sink *sink) {
  * 1000 * concealed / fs (integer); >= 150 ms and decoded_output_played_ -> interruption. */
 static void end_run(rup_audio *a, int64_t end_us, const rup_audio_pkt *pk, const rup_imp_sink *sink) {
   if (!a->run_open) return;
+  a->runs_ended++;
+  a->last_run_start_us = a->run_start_us;
+  a->last_run_end_us = end_us;
   uint64_t event_ms = a->run_samples * 1000u / a->clock_rate;
   int counted = event_ms >= (uint64_t)(a->p.interruption_us / 1000) && a->played_real;
   if (counted) {
@@ -395,6 +398,14 @@ static void play(rup_audio *a, int64_t t, const rup_imp_sink *sink) {
   int64_t lim = pk.kind == KIND_AUDIO ? (int64_t)((double)dur * a->p.stretch_ratio) : dur;
   if (d > lim) d = lim;
   if (d < -lim) d = -lim;
+  if (d < 0) {
+    /* NetEq accelerates only audio it holds (decision_logic.cc: buffer level above
+     * the target); removing more than is buffered would only trade the wait for a
+     * concealment, e.g. right after a late packet was merged */
+    int64_t lead = (a->nbuf ? play_us(a, a->buf[a->nbuf - 1].ts + a->buf[a->nbuf - 1].samples) : play_us(a, a->next_ts)) - t - dur;
+    if (lead < 0) lead = 0;
+    if (-d > lead) d = -lead;
+  }
   a->offset_us += d;
   if (pk.kind == KIND_AUDIO) {
     if (d > 0) a->st.inserted_samples_for_deceleration += us2s(a, d);
@@ -406,6 +417,7 @@ static void play(rup_audio *a, int64_t t, const rup_imp_sink *sink) {
   a->last_played_kind = pk.kind;
   a->last_played_voice = pk.voice;
   a->next_ts = pk.ts + pk.samples;
+  a->played_end_ts = a->next_ts;
   a->prev_class = SLOT_PLAYED;
   a->stepped = 1;
 }
@@ -504,9 +516,21 @@ static void start_playout(rup_audio *a, int64_t ext, int64_t t, uint32_t samples
 
 static void insert(rup_audio *a, const rup_audio_pkt *ap) {
   if (a->stepped && ap->ts + ap->samples <= a->next_ts) {
-    a->st.packets_discarded++; /* webrtc-stats packetsDiscarded: arrived after its playout time */
-    if (a->run_open) a->run_late++;
-    return;
+    if (a->run_open && a->prev_class == SLOT_CONCEAL && a->have_played && ap->ts >= a->played_end_ts) {
+      /* NetEq expands without advancing the playout timestamp, and the late packet
+       * that follows the last one played is merged after the expansion (neteq_impl.cc
+       * DoExpand / DoMerge; decision_logic.cc counts generated_noise_samples apart):
+       * the concealed time was inserted and the delay grew by it. */
+      int64_t back = a->next_ts - ap->ts;
+      a->offset_us += s2us(a, back);
+      a->next_ts = ap->ts;
+      a->merged_samples += (uint64_t)back;
+      a->run_late++; /* the break was late packets, not loss */
+    } else {
+      a->st.packets_discarded++; /* webrtc-stats packetsDiscarded: arrived after its playout time */
+      if (a->run_open) a->run_late++;
+      return;
+    }
   }
   if (!a->stepped && ap->ts < a->next_ts) a->next_ts = ap->ts; /* nothing played yet: start earlier */
   unsigned i = a->nbuf;

@@ -108,6 +108,8 @@ typedef struct rup_audio {
   int64_t ts0, ts_ref;          /* extended ts origin; last extended ts (unwrap reference) */
   int64_t offset_us;
   int64_t next_ts;              /* extended ts of the next sample to output */
+  int64_t played_end_ts;        /* extended ts just after the last packet played */
+  uint64_t merged_samples;      /* concealment inserted before late packets that then played (NetEq merge) */
   uint32_t nominal_samples;     /* frame size for missing frames */
   rup_audio_pkt buf[RUP_AUDIO_BUF];
   unsigned nbuf;
@@ -127,6 +129,8 @@ typedef struct rup_audio {
   int run_open, run_emitted, run_new_event;
   int64_t run_start_us;
   uint64_t run_samples, run_silent, run_speech, run_pkts;
+  uint64_t runs_ended;          /* concealment runs ended (a run may open and end within one call) */
+  int64_t last_run_start_us, last_run_end_us;
   uint32_t run_late;
   rup_imp interruption;
   int stall_open;

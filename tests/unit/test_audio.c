@@ -283,6 +283,30 @@ static void test_late_packet_discarded(void **state) {
   assert_int_equal(A.st.jitter_buffer_emitted_count, 59 * FRAME);
 }
 
+/* NetEq expands without advancing the playout timestamp and merges the late packet
+ * after it: a step of +300 ms in the one-way delay (frames 30.. arrive 300 ms later
+ * than before) is one concealment of about 300 ms — an interruption caused by late
+ * packets — after which every packet plays, 300 ms later; none is discarded. */
+static void test_delay_step_merged(void **state) {
+  (void)state;
+  setup_audio();
+  speech(0, 30, 0);
+  for (uint64_t s = 30; s < 100; s++)
+    send_pkt(s, (uint32_t)(s * FRAME), T0 + (int64_t)s * FRAME_US + 300000, 120, TOC_CELT_FB_20MS, 0, -1);
+  rup__audio_finish(&A, T0 + 100 * FRAME_US + 300000, &sink); /* the last frame's arrival + 20 ms */
+  assert_int_equal(A.st.packets_discarded, 0);
+  assert_int_equal(A.st.jitter_buffer_emitted_count, 100 * FRAME); /* every frame played */
+  assert_int_equal(A.st.concealment_events, 1);
+  assert_int_equal(A.st.concealed_samples, A.merged_samples);
+  /* the wait: 300 ms, rounded to whole 20-ms frames of concealment */
+  assert_true(A.st.concealed_samples >= 14 * FRAME && A.st.concealed_samples <= 16 * FRAME);
+  assert_int_equal(A.st.interruption_count, 1);
+  assert_int_equal(count_ev(RUP_IMP_INTERRUPTION, 1), 1);
+  const rup_imp *im = &find_ev(RUP_IMP_INTERRUPTION, 1)->imp;
+  assert_true(im->evidence & RUP_EVID_LATE);
+  assert_false(im->evidence & RUP_EVID_SEQ_GAP);
+}
+
 static void test_no_interruption_before_real_audio(void **state) {
   (void)state;
   setup_audio();
@@ -532,8 +556,10 @@ static void test_pcap_opus_loss_reorder(void **state) {
   rup__audio_finish(&A, A.now_us, &sink);
   assert_true(ci.lost > 0); /* netsim drops (the README's count is from an older file) */
   /* Every frame is 20 ms and there is no DTX: each frame whose packet is lost or came
-   * after its playout time is concealed, nothing else is. */
-  assert_int_equal(A.st.concealed_samples, (ci.lost + A.st.packets_discarded) * FRAME);
+   * after its playout time is concealed, nothing else is; a late packet that follows
+   * the last one played is played after its concealment (merged), the others are
+   * discarded. */
+  assert_int_equal(A.st.concealed_samples, (ci.lost + A.st.packets_discarded) * FRAME + A.merged_samples);
   /* only the delayed (reordered) packets can be late; the rest have constant transit */
   assert_true(A.st.packets_discarded <= ci.reordered);
   assert_int_equal(A.st.reclassified_runs, 0); /* losses are never sender silence */
@@ -555,6 +581,7 @@ int main(void) {
       cmocka_unit_test(test_talkspurt_after_dtx),
       cmocka_unit_test(test_voice_activity_bit),
       cmocka_unit_test(test_late_packet_discarded),
+      cmocka_unit_test(test_delay_step_merged),
       cmocka_unit_test(test_no_interruption_before_real_audio),
       cmocka_unit_test(test_timestamp_wrap),
       cmocka_unit_test(test_sender_silence_reclassified),

@@ -64,6 +64,14 @@ static size_t rr(uint8_t *b, uint32_t ssrc, uint32_t about, uint32_t ext_high, i
   return 32;
 }
 
+/* An RR whose block carries LSR / DLSR (RFC 3550 §6.4.1), for RTT. */
+static size_t rr_lsr(uint8_t *b, uint32_t ssrc, uint32_t about, uint32_t ext_high, uint32_t lsr, uint32_t dlsr) {
+  size_t n = rr(b, ssrc, about, ext_high, 0);
+  put32(b + 24, lsr);
+  put32(b + 28, dlsr);
+  return n;
+}
+
 static size_t bye(uint8_t *b, uint32_t ssrc) {
   b[0] = 0x81;
   b[1] = 203;
@@ -140,6 +148,16 @@ static void push_in(call *c, const uint8_t *b, size_t n, int64_t t) {
   if (t < c->now) t = c->now; /* the builders interleave streams: never go back in time */
   until(c, t);
   track(c, rup_session_push_udp(c->s, b, n, RUP_DIR_INBOUND, t, &c->remote, &c->local));
+}
+
+/* One 20-ms frame of our own audio, seen as we send it at t (no earlier than now). */
+static void ours(call *c, int64_t t) {
+  uint8_t b[100];
+  size_t n = rtp(b, L_SSRC, c->lseq++, c->lts, 111, 0, 60, 0xF8);
+  c->lts += 960;
+  if (t < c->now) t = c->now;
+  until(c, t);
+  track(c, rup_session_push_udp(c->s, b, n, RUP_DIR_OUTBOUND, t, &c->local, &c->remote));
 }
 
 /* One 20-ms audio frame sent at t; delivered at t + delay unless lost. */
@@ -507,6 +525,49 @@ static void test_lag_from_transit(void **state) {
   rup_session_del(c.s);
 }
 
+/* The path's base RTT is the sum of each leg's smallest RTCP value. At our end the
+ * inbound leg (our RR about the remote's SR, seen as we send it) is ~0 and comes
+ * first; the outbound leg (the remote's RR about our SR) is the whole round trip,
+ * 60 ms. Base one-way = 30 ms, so the lag begins when the transit growth reaches
+ * 370 ms: the packet sent at 5.48 s (372 ms extra) arrives at 5.48 + 0.03 + 0.372.
+ * (A minimum of the summed value would have kept the ~0 of the first leg: 6.112 s.) */
+static void test_lag_base_rtt_per_leg(void **state) {
+  (void)state;
+  call c;
+  mk(&c, NULL);
+  assert_int_equal(rup_session_describe_stream(c.s, L_SSRC, RUP_CODEC_OPUS, 111, 48000, RUP_DIR_OUTBOUND), 0);
+  for (int64_t t = 0; t < 20 * SEC; t += 20 * MS) {
+    int64_t extra = t < 3 * SEC ? 0 : t < 7 * SEC ? (t - 3 * SEC) * 600 / 4000 : t < 12 * SEC ? 600 * MS
+                  : t < 16 * SEC ? 600 * MS - (t - 12 * SEC) * 600 / 4000 : 0;
+    uint8_t b[100];
+    if (t >= 20 * MS && t < 2 * SEC) { /* our audio, sent at t (then we listen) */
+      until(&c, t);
+      ours(&c, t);
+    }
+    if (t == 500 * MS) { /* the remote's SR (NTP mid 0x56780000); our RR about it right away */
+      rtcp_sr(&c, A_SSRC, c.asent, t);
+      until(&c, t + 1);
+      size_t n = rr_lsr(b, L_SSRC, A_SSRC, c.aseq, 0x56780000u, 0);
+      track(&c, rup_session_push_udp(c.s, b, n, RUP_DIR_OUTBOUND, t + 1, &c.local, &c.remote));
+    }
+    if (t == 1000 * MS) { /* our SR; the remote's RR about it 60 ms later */
+      until(&c, t + 1);
+      size_t n = sr(b, L_SSRC, c.lseq);
+      track(&c, rup_session_push_udp(c.s, b, n, RUP_DIR_OUTBOUND, t + 1, &c.local, &c.remote));
+    }
+    if (t == 1060 * MS) push_in(&c, b, rr_lsr(b, A_SSRC, L_SSRC, c.lseq, 0x56780000u, 0), t + 1);
+    audio(&c, t, 0, 10 * MS + extra, 0);
+  }
+  finish(&c, 20 * SEC);
+  dump(&c);
+  const rup_event *b = NULL;
+  for (int i = 0; i < c.nev; i++)
+    if (c.ev[i].u.rupture.type == RUP_RUPTURE_LAG && c.ev[i].type == RUP_EVENT_RUPTURE_BEGIN) b = &c.ev[i];
+  assert_non_null(b);
+  assert_int_equal(b->u.rupture.start_us, 5862 * MS);
+  rup_session_del(c.s);
+}
+
 static void test_outbound_from_rr(void **state) {
   (void)state;
   call c;
@@ -518,12 +579,8 @@ static void test_outbound_from_rr(void **state) {
   for (int64_t t = 0; t < 14 * SEC; t += 20 * MS) {
     audio(&c, t, 0, 30 * MS, 0);
     uint8_t b[100];
-    size_t n = rtp(b, L_SSRC, c.lseq++, c.lts, 111, 0, 60, 0xF8);
-    c.lts += 960;
+    ours(&c, t);
     lsent++;
-    int64_t at = t < c.now ? c.now : t;
-    until(&c, at);
-    track(&c, rup_session_push_udp(c.s, b, n, RUP_DIR_OUTBOUND, at, &c.local, &c.remote));
     if (t % SEC == 500 * MS) { /* the remote's report about our stream, once a second */
       uint32_t high = lsent - 1;
       if (t > 4 * SEC && t < 8 * SEC) cum += (int32_t)((high - last_rr_high) * 4 / 10); /* 40 % lost */
@@ -549,31 +606,33 @@ static void test_outbound_from_rr(void **state) {
   rup_session_del(c.s);
 }
 
-/* RFC 3550 §6.4: a receiver reports on the sources it heard. The remote keeps
- * sending (audio and SRs) but its reports stop naming our stream from 6 s to 10 s:
- * it hears nothing from us. The rupture is outbound, starts at the last report that
- * named us (5.531 s) and is known once two reports in a row leave us out and more than
- * two report intervals passed (docs/ruptures.md, Outbound). */
+/* RFC 3550 §6.4: a receiver reports on the sources it heard. Our packets sent from
+ * 6 s to 10 s are lost on the way; the remote keeps sending (audio and SRs). Its
+ * report at 6.5 s still names us (it heard us until 6 s: highest = the packet sent at
+ * 5.98 s); those at 7.5, 8.5 and 9.5 s leave us out; the one at 10.5 s names us
+ * again and counts the 200 lost (reports arrive 11 ms after they are sent). The
+ * remote stopped hearing us when the packet after the last reported one (sent at
+ * 6.0 s) failed to reach it, and heard us again with the one after the 200 lost (sent
+ * at 10.0 s); no RTT is known, so + 0 (docs/ruptures.md, Outbound). */
 static void test_outbound_lost_from_missing_reports(void **state) {
   (void)state;
   call c;
   mk(&c, NULL);
   assert_int_equal(rup_session_describe_stream(c.s, L_SSRC, RUP_CODEC_OPUS, 111, 48000, RUP_DIR_OUTBOUND), 0);
-  uint32_t lsent = 0;
+  uint32_t lsent = 0, heard_high = 0;
   int32_t unheard = 0;
   for (int64_t t = 0; t < 14 * SEC; t += 20 * MS) {
-    audio(&c, t, 0, 30 * MS, 0);
     uint8_t b[100];
-    size_t n = rtp(b, L_SSRC, c.lseq++, c.lts, 111, 0, 60, 0xF8);
-    c.lts += 960;
     lsent++;
     if (t >= 6 * SEC && t < 10 * SEC) unheard++; /* lost on the way: the remote counts them when it hears us again */
-    int64_t at = t < c.now ? c.now : t;
-    until(&c, at);
-    track(&c, rup_session_push_udp(c.s, b, n, RUP_DIR_OUTBOUND, at, &c.local, &c.remote));
+    else heard_high = lsent - 1;
+    ours(&c, t); /* ours first: it is sent at t, the remote's arrives at t + 10 ms */
+    audio(&c, t, 0, 10 * MS, 0);
     if (t % SEC == 500 * MS) {
-      rtcp_sr(&c, A_SSRC, c.asent, t + 30 * MS);
-      if (t < 6 * SEC || t > 10 * SEC) push_in(&c, b, rr(b, A_SSRC, L_SSRC, lsent - 1, unheard), t + 31 * MS);
+      rtcp_sr(&c, A_SSRC, c.asent, t + 10 * MS);
+      /* the remote counts a loss once it got a later packet (RFC 3550 A.3) */
+      if (t < 7 * SEC || t > 10 * SEC)
+        push_in(&c, b, rr(b, A_SSRC, L_SSRC, heard_high, t > 10 * SEC ? unheard : 0), t + 11 * MS);
     }
   }
   finish(&c, 14 * SEC);
@@ -586,13 +645,54 @@ static void test_outbound_lost_from_missing_reports(void **state) {
   assert_int_equal(e->id, b0->id);
   assert_int_equal(e->type, RUP_RUPTURE_CONNECTION_LOST);
   assert_int_equal(e->cause, RUP_CAUSE_NETWORK_OUTAGE);
-  assert_int_equal(e->start_us, 5531 * MS);
-  assert_int_equal(e->detected_us, 8530 * MS); /* the third compound without us (its SR at 8.530) */
-  /* the report at 10.531 names us again but counts 200 of 250 packets lost since 5.531:
-   * that interval was broken too, and the next clean report (11.531) ends it at the
-   * interval's start, 10.531 s (the real end: 10.0 s; report granularity) */
-  assert_int_equal(e->end_us, 10531 * MS);
-  assert_int_equal(e->severity, RUP_SEVERITY_SEVERE); /* >= 5 s */
+  /* send times come from 500-ms snapshots of our sent count: within one packet */
+  assert_true(e->start_us >= 5980 * MS && e->start_us <= 6020 * MS);
+  assert_int_equal(e->detected_us, 9510 * MS); /* two compounds without us, > 2 intervals after 6.511 */
+  assert_true(e->end_us >= 9980 * MS && e->end_us <= 10020 * MS);
+  assert_int_equal(e->severity, RUP_SEVERITY_MODERATE); /* 4 s: >= 2 s, < 5 s */
+  rup_session_del(c.s);
+}
+
+/* Both directions break together from 6 s to 10 s (every packet, RTCP too). The
+ * remote's first report after it (10.5 s) counts the 200 of our packets it lost; we
+ * sent 200 during our inbound break, so the outbound break is the same path break and
+ * takes the inbound one's start and end rather than report granularity (5.5 .. 11.5 s). */
+static void test_outbound_placed_at_inbound_break(void **state) {
+  (void)state;
+  call c;
+  mk(&c, NULL);
+  assert_int_equal(rup_session_describe_stream(c.s, L_SSRC, RUP_CODEC_OPUS, 111, 48000, RUP_DIR_OUTBOUND), 0);
+  uint32_t lsent = 0, heard_high = 0;
+  int32_t unheard = 0;
+  for (int64_t t = 0; t < 16 * SEC; t += 20 * MS) {
+    int cut = in(t, 6 * SEC, 10 * SEC);
+    uint8_t b[100];
+    lsent++;
+    if (cut) unheard++;
+    else heard_high = lsent - 1;
+    ours(&c, t);
+    audio(&c, t, cut, 10 * MS, 0);
+    if (t % SEC == 500 * MS && !cut) {
+      rtcp_sr(&c, A_SSRC, c.asent, t + 10 * MS);
+      push_in(&c, b, rr(b, A_SSRC, L_SSRC, heard_high, t > 10 * SEC ? unheard : 0), t + 11 * MS);
+    }
+  }
+  finish(&c, 16 * SEC);
+  dump(&c);
+  const rup_rupture *in_r = NULL, *out_r = NULL;
+  for (int i = 0; i < c.nev; i++)
+    if (c.ev[i].type == RUP_EVENT_RUPTURE_END) {
+      if (c.ev[i].u.rupture.direction == RUP_DIR_INBOUND) in_r = &c.ev[i].u.rupture;
+      else out_r = &c.ev[i].u.rupture;
+    }
+  assert_int_equal(count_type(&c, RUP_EVENT_RUPTURE_BEGIN), 2);
+  assert_non_null(in_r);
+  assert_non_null(out_r);
+  assert_int_equal(in_r->type, RUP_RUPTURE_CONNECTION_LOST);
+  assert_int_equal(out_r->start_us, in_r->start_us);
+  assert_int_equal(out_r->end_us, in_r->end_us);
+  assert_true(out_r->detected_us >= 10511 * MS); /* known from the first report after it */
+  assert_int_equal(out_r->cause, RUP_CAUSE_PACKET_LOSS);
   rup_session_del(c.s);
 }
 
@@ -608,12 +708,8 @@ static void test_outbound_feedback_compounds_are_not_missing_reports(void **stat
   for (int64_t t = 0; t < 14 * SEC; t += 20 * MS) {
     audio(&c, t, 0, 30 * MS, 0);
     uint8_t b[100];
-    size_t n = rtp(b, L_SSRC, c.lseq++, c.lts, 111, 0, 60, 0xF8);
-    c.lts += 960;
+    ours(&c, t);
     lsent++;
-    int64_t at = t < c.now ? c.now : t;
-    until(&c, at);
-    track(&c, rup_session_push_udp(c.s, b, n, RUP_DIR_OUTBOUND, at, &c.local, &c.remote));
     if (t % SEC == 500 * MS && (t < 6 * SEC || t > 9 * SEC)) { /* regular reports, with a 4-s gap */
       rtcp_sr(&c, A_SSRC, c.asent, t + 30 * MS);
       push_in(&c, b, rr(b, A_SSRC, L_SSRC, lsent - 1, 0), t + 31 * MS);
@@ -630,6 +726,57 @@ static void test_outbound_feedback_compounds_are_not_missing_reports(void **stat
   finish(&c, 14 * SEC);
   dump(&c);
   assert_int_equal(count_type(&c, RUP_EVENT_RUPTURE_BEGIN), 0);
+  rup_session_del(c.s);
+}
+
+/* Choppy audio is judged over the talker's speech (docs/ruptures.md, choppy_audio):
+ * two 20-ms frames lost every 400 ms while the remote talks (10 % of its voice), a
+ * 2.5-s DTX pause in the middle, DTX silence before and after. One rupture from the
+ * first concealment to the end of the last one: the pause does not split it, and the
+ * silence around it does not dilute the ratio. */
+static void choppy_call(call *c, int lose) {
+  for (int64_t t = 0; t < 20 * SEC; t += 20 * MS) {
+    int talk = in(t, 2 * SEC, 5 * SEC) || in(t, 7500 * MS, 10 * SEC);
+    if (!talk) {
+      if ((t / (20 * MS)) % 20 == 0) audio(c, t, 0, 30 * MS, 1); /* DTX: a frame every 400 ms */
+      else c->ats += 960;
+      continue;
+    }
+    int64_t ph = t % (400 * MS);
+    audio(c, t, lose && t >= 2400 * MS && (ph == 0 || ph == 20 * MS), 30 * MS, 0);
+  }
+  finish(c, 20 * SEC);
+}
+
+static void test_choppy_over_speech(void **state) {
+  (void)state;
+  call c;
+  mk(&c, NULL);
+  choppy_call(&c, 1);
+  dump(&c);
+  assert_int_equal(count_type(&c, RUP_EVENT_RUPTURE_BEGIN), 1);
+  assert_int_equal(count_type(&c, RUP_EVENT_RUPTURE_END), 1);
+  const rup_rupture *b = &find_ev(&c, RUP_EVENT_RUPTURE_BEGIN, 0)->u.rupture;
+  const rup_rupture *e = &find_ev(&c, RUP_EVENT_RUPTURE_END, 0)->u.rupture;
+  assert_int_equal(b->type, RUP_RUPTURE_CHOPPY_AUDIO);
+  assert_int_equal(e->type, RUP_RUPTURE_CHOPPY_AUDIO);
+  assert_int_equal(e->direction, RUP_DIR_INBOUND);
+  assert_int_equal(e->cause, RUP_CAUSE_PACKET_LOSS);
+  assert_int_equal(e->ssrc_count, 1);
+  assert_int_equal(e->ssrcs[0], A_SSRC);
+  /* the first lost frame (sent 2.4 s) would have arrived at 2.43 and plays a jitter
+   * buffer later */
+  assert_true(e->start_us >= 2430 * MS && e->start_us <= 2550 * MS);
+  /* choppy_count (3) concealments: the third begins ~3.23 s; seen at the next tick */
+  assert_true(b->detected_us > 3230 * MS && b->detected_us <= 3230 * MS + 500 * MS + 120 * MS);
+  /* the last lost pair was sent at 9.6 s: its concealment ends when the frame of 9.64 s
+   * plays (arrives 9.67) */
+  assert_true(e->end_us >= 9670 * MS && e->end_us <= 9790 * MS);
+  rup_session_del(c.s);
+  /* the same call without the losses: nothing */
+  mk(&c, NULL);
+  choppy_call(&c, 0);
+  assert_int_equal(c.nev, 0);
   rup_session_del(c.s);
 }
 
@@ -763,9 +910,12 @@ int main(void) {
       cmocka_unit_test(test_camera_off_unannounced),
       cmocka_unit_test(test_merge_gap_and_cooldown),
       cmocka_unit_test(test_lag_from_transit),
+      cmocka_unit_test(test_lag_base_rtt_per_leg),
       cmocka_unit_test(test_outbound_from_rr),
       cmocka_unit_test(test_outbound_lost_from_missing_reports),
+      cmocka_unit_test(test_outbound_placed_at_inbound_break),
       cmocka_unit_test(test_outbound_feedback_compounds_are_not_missing_reports),
+      cmocka_unit_test(test_choppy_over_speech),
       cmocka_unit_test(test_callback_failure_state_intact),
       cmocka_unit_test(test_finish_ends_everything_and_poll),
       cmocka_unit_test(test_clean_captures_zero),

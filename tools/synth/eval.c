@@ -27,6 +27,8 @@ static const int contains[NTYPES][NTYPES] = {
     {0, 0, 0, 0, 0, 0}, /* lag */
 };
 
+#define MAX_ALSO 2 /* also_expected entries read per impairment */
+
 typedef struct truth {
   int id, type; /* type -1: not a rupture */
   const char *kind, *cause;
@@ -236,7 +238,7 @@ int rup_cmd_eval(int argc, char **argv) {
   }
   double dur = rup__js_num(rup__js_get(rup__js_get(R, "input"), "duration_s"),
                            rup__js_num(rup__js_get(T, "duration_s"), 1e9));
-  tr = calloc(imps->n + 1, sizeof *tr);
+  tr = calloc(imps->n * (1 + MAX_ALSO) + 1, sizeof *tr);
   dt = calloc(rups->n + 1, sizeof *dt);
   if (!tr || !dt) {
     code = EXIT_BAD;
@@ -260,6 +262,23 @@ int rup_cmd_eval(int argc, char **argv) {
       goto out;
     }
     nt++;
+    /* a second experience of the same impairment (e.g. a delay spike: a stall, then lag) */
+    const rup__js *also = rup__js_get(m, "also_expected");
+    for (size_t k = 0; also && also->type == RUP__JS_ARRAY && k < also->n && k < MAX_ALSO; k++) {
+      const rup__js *x = also->items[k];
+      truth *u = &tr[nt];
+      *u = *t;
+      u->type = type_index(rup__js_str(rup__js_get(x, "expected_rupture")));
+      u->cause = rup__js_str(rup__js_get(x, "expected_cause"));
+      u->a = rup__js_num(rup__js_get(x, "rupture_start_s"), NAN);
+      u->b = rup__js_num(rup__js_get(x, "rupture_end_s"), NAN);
+      if (u->type < 0 || isnan(u->a) || isnan(u->b) || u->b < u->a) {
+        fprintf(stderr, "rupture eval: %s: impairment %zu: bad also_expected entry\n", tpath, i);
+        code = EXIT_BAD;
+        goto out;
+      }
+      nt++;
+    }
   }
   for (size_t i = 0; i < rups->n; i++) {
     const rup__js *r = rups->items[i];
