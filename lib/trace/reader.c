@@ -2,6 +2,7 @@
  * optionally gzip-compressed (RFC 1952, through zlib). Streaming: a bounded raw input
  * window and one record buffer that grows with the bytes actually read. */
 #include <stdio.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <zlib.h>
 
@@ -35,6 +36,8 @@ struct rup_trace {
   rup_mem mem;
   /* raw (possibly compressed) bytes: a file window or the caller's buffer */
   FILE *fp;
+  void *map;        /* the whole file, mapped read-only (regular files) */
+  size_t map_len;
   uint8_t *raw_buf;
   const uint8_t *raw;
   size_t raw_len, raw_pos;
@@ -198,8 +201,39 @@ static int handle_record(rup_trace *t, uint32_t lt, const uint8_t *data, size_t 
   }
 }
 
+/* Uncompressed input: a record that lies whole in the raw window is decoded where it
+ * is, without a copy. 1 and the record at *rec (header first) if so, 0 if it does not
+ * fit (the copying path reads it, and reports a truncation), or an error. */
+static int pcap_in_place(rup_trace *t, const uint8_t **rec, uint32_t *caplen) {
+  size_t avail;
+  int r = raw_ensure(t, t->rec_hdr, &avail);
+  if (r < 0 || avail < t->rec_hdr) return r;
+  const uint8_t *h = t->raw + t->raw_pos;
+  uint32_t cl = r32(t, h + 8), len = r32(t, h + 12);
+  if (cl > RUP__PCAP_MAX_CAPLEN || cl > t->snaplen || cl > len) return RUP_ERR_MALFORMED;
+  size_t need = t->rec_hdr + cl;
+  r = raw_ensure(t, need, &avail); /* may move the window */
+  if (r < 0 || avail < need) return r;
+  *rec = t->raw + t->raw_pos;
+  *caplen = cl;
+  raw_consume(t, need);
+  return 1;
+}
+
 static int next_pcap(rup_trace *t, rup_trace_packet *pkt) {
   for (;;) {
+    if (!t->gz) {
+      const uint8_t *h = NULL;
+      uint32_t caplen = 0;
+      int r = pcap_in_place(t, &h, &caplen);
+      if (r < 0) return r;
+      if (r == 1) {
+        uint32_t sec = r32(t, h), frac = r32(t, h + 4);
+        int64_t ts = (int64_t)sec * 1000000 + (t->nsec ? frac / 1000 : frac); /* ns: floor to µs */
+        if (handle_record(t, t->linktype, h + t->rec_hdr, caplen, ts, pkt)) return 1;
+        continue;
+      }
+    }
     int r = rec_fill(t, 0, t->rec_hdr);
     if (r <= 0) return r;
     const uint8_t *h = t->rec;
@@ -470,19 +504,36 @@ int rup_trace_open(rup_trace **out, const char *path, const rup_mem *mem) {
   if (!out || !path) return RUP_ERR_INVALID_ARGUMENT;
   rup_trace *t = trace_alloc(mem);
   if (!t) return RUP_ERR_NOMEM;
-  t->raw_buf = rup__malloc(&t->mem, RAW_CHUNK);
-  if (!t->raw_buf) {
-    rup_trace_del(t);
-    return RUP_ERR_NOMEM;
-  }
-  t->raw = t->raw_buf;
   t->fp = fopen(path, "rb");
   if (!t->fp) {
     rup_trace_del(t);
     return RUP_ERR_IO;
   }
   struct stat st;
-  if (fstat(fileno(t->fp), &st) == 0 && st.st_size > 0) t->info.file_size = (uint64_t)st.st_size;
+  int is_reg = fstat(fileno(t->fp), &st) == 0 && S_ISREG(st.st_mode);
+  if (is_reg && st.st_size > 0) t->info.file_size = (uint64_t)st.st_size;
+  /* A regular file is mapped (no copy through a read buffer); other inputs (pipes,
+   * devices) or a failed mapping are read in RAW_CHUNK windows. The mapping's size is
+   * fixed at open: a file that grows meanwhile is read up to that size. */
+  if (is_reg && st.st_size > 0 && (uint64_t)st.st_size <= SIZE_MAX) {
+    void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fileno(t->fp), 0);
+    if (m != MAP_FAILED) {
+      posix_madvise(m, (size_t)st.st_size, POSIX_MADV_SEQUENTIAL);
+      t->map = m;
+      t->map_len = (size_t)st.st_size;
+      t->raw = m;
+      t->raw_len = (size_t)st.st_size;
+      t->raw_eof = 1;
+    }
+  }
+  if (!t->map) {
+    t->raw_buf = rup__malloc(&t->mem, RAW_CHUNK);
+    if (!t->raw_buf) {
+      rup_trace_del(t);
+      return RUP_ERR_NOMEM;
+    }
+    t->raw = t->raw_buf;
+  }
   int r = open_common(t);
   if (r < 0) {
     rup_trace_del(t);
@@ -495,6 +546,7 @@ int rup_trace_open(rup_trace **out, const char *path, const rup_mem *mem) {
 void rup_trace_del(rup_trace *t) {
   if (!t) return;
   if (t->zs_init) inflateEnd(&t->zs);
+  if (t->map) munmap(t->map, t->map_len);
   if (t->fp) fclose(t->fp);
   rup_mem mem = t->mem;
   rup__free(&mem, t->raw_buf);
