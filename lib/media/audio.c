@@ -244,6 +244,27 @@ static void check_emit(rup_audio *a, int64_t t, const rup_imp_sink *sink) {
   emit(sink, &a->interruption, 0);
 }
 
+/* Speech inside a concealment run that a sequence gap ended. A DTX sender sends a
+ * packet per frame while it talks and one every 400 ms in silence (REFERENCE §7.1:
+ * Opus refreshes comfort noise every 20 DTX frames), so the n packets lost over d
+ * seconds hold s seconds of speech with n = s / frame + (d - s) / 0.4. The run counted
+ * its samples as speech when the talker was talking as it began; a long break that
+ * lost fewer packets than that held less speech. Opus only (other codecs: unknown). */
+#define DTX_REFRESH_S 0.4
+static void speech_in_gap(rup_audio *a, uint64_t lost) {
+  if (a->codec != RUP_CODEC_OPUS || !a->run_speech || !a->nominal_samples || !a->clock_rate) return;
+  double d = (double)a->run_samples / a->clock_rate, frame = (double)a->nominal_samples / a->clock_rate;
+  if (frame >= DTX_REFRESH_S || d < 1.0) return;
+  double sp = ((double)lost - d / DTX_REFRESH_S) / (1.0 / frame - 1.0 / DTX_REFRESH_S);
+  if (sp < 0) sp = 0;
+  uint64_t keep = (uint64_t)(sp * a->clock_rate);
+  if (keep >= a->run_speech) return;
+  a->speech_samples -= a->run_speech - keep;
+  a->run_speech = keep;
+  /* where in the gap is unknown: the talk is put at its start, then silence */
+  speech_set(a, 0, a->run_start_us + s2us(a, (int64_t)keep));
+}
+
 /* libwebrtc StatisticsCalculator::EndExpandEvent (REFERENCE §4.2): event_ms =
  * 1000 * concealed / fs (integer); >= 150 ms and decoded_output_played_ -> interruption. */
 static void end_run(rup_audio *a, int64_t end_us, const rup_audio_pkt *pk, const rup_imp_sink *sink) {
@@ -268,6 +289,7 @@ static void end_run(rup_audio *a, int64_t end_us, const rup_audio_pkt *pk, const
     if (pk && a->have_played && pk->ext_seq > a->last_played_seq) {
       uint64_t gap = pk->ext_seq - a->last_played_seq - 1;
       im->lost_packets = gap > a->run_late ? (uint32_t)(gap - a->run_late > UINT32_MAX ? UINT32_MAX : gap - a->run_late) : 0;
+      speech_in_gap(a, im->lost_packets);
     } else if (!pk) {
       im->lost_packets = run_lost_estimate(a);
     }

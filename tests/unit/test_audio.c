@@ -307,6 +307,25 @@ static void test_delay_step_merged(void **state) {
   assert_false(im->evidence & RUP_EVID_SEQ_GAP);
 }
 
+/* Speech in a long gap from the packets it lost (REFERENCE §7.1: a DTX sender sends
+ * a frame per 20 ms while talking, one per 400 ms in silence). The talker speaks
+ * through the first second of a 5-s gap, then is silent: 50 speech frames + 10
+ * comfort-noise refreshes are lost (seq 100..159). The gap counts 1 s of speech, not
+ * the 5 s that "talking when it began" would give. */
+static void test_speech_in_gap_from_lost_count(void **state) {
+  (void)state;
+  setup_audio();
+  for (uint64_t f = 0; f < 100; f++)
+    send_pkt(f, (uint32_t)(f * FRAME), T0 + (int64_t)f * FRAME_US, 120, TOC_CELT_FB_20MS, 0, 1);
+  for (uint64_t f = 350; f < 400; f++) /* seq 160.. after the 60 lost */
+    send_pkt(f - 190, (uint32_t)(f * FRAME), T0 + (int64_t)f * FRAME_US, 120, TOC_CELT_FB_20MS, 0, 1);
+  rup__audio_finish(&A, T0 + 400 * FRAME_US + 60000, &sink);
+  assert_int_equal(count_ev(RUP_IMP_INTERRUPTION, 1), 1);
+  assert_int_equal(find_ev(RUP_IMP_INTERRUPTION, 1)->imp.lost_packets, 60);
+  /* 2 s before + 1 s in the gap + 1 s after: (60 - 5 / 0.4) / (50 - 2.5) = 1.0 s */
+  assert_true(A.st.speech_duration_s > 3.95 && A.st.speech_duration_s < 4.05);
+}
+
 static void test_no_interruption_before_real_audio(void **state) {
   (void)state;
   setup_audio();
@@ -582,6 +601,7 @@ int main(void) {
       cmocka_unit_test(test_voice_activity_bit),
       cmocka_unit_test(test_late_packet_discarded),
       cmocka_unit_test(test_delay_step_merged),
+      cmocka_unit_test(test_speech_in_gap_from_lost_count),
       cmocka_unit_test(test_no_interruption_before_real_audio),
       cmocka_unit_test(test_timestamp_wrap),
       cmocka_unit_test(test_sender_silence_reclassified),
