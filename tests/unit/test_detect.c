@@ -187,6 +187,7 @@ typedef struct plan {
   int64_t a2_lost_from, a2_lost_to;
   int64_t all_lost_from, all_lost_to; /* everything, RTCP included */
   int64_t v_stop_from, v_stop_to;     /* the sender sends no video */
+  int64_t v_lost_from, v_lost_to;     /* video packets sent in [from, to) are lost */
   int64_t mute_from, mute_to;         /* the sender sends no audio; SR count stands */
   int64_t dtx_from, dtx_to;           /* DTX: a 1-byte frame every 400 ms */
   int video;
@@ -208,7 +209,7 @@ static void run(call *c, const plan *p) {
     int all = in(t, p->all_lost_from, p->all_lost_to);
     if (p->video)
       while (next_v <= t) {
-        if (!in(next_v, p->v_stop_from, p->v_stop_to)) video(c, next_v, all);
+        if (!in(next_v, p->v_stop_from, p->v_stop_to)) video(c, next_v, all || in(next_v, p->v_lost_from, p->v_lost_to));
         next_v += 66667;
       }
     if (in(t, p->mute_from, p->mute_to)) {
@@ -258,6 +259,7 @@ static plan base_plan(int64_t end) {
   memset(&p, 0, sizeof p);
   p.a_lost_from = p.a_lost_to = p.a2_lost_from = p.a2_lost_to = INT64_MAX;
   p.all_lost_from = p.all_lost_to = p.v_stop_from = p.v_stop_to = INT64_MAX;
+  p.v_lost_from = p.v_lost_to = INT64_MAX;
   p.mute_from = p.mute_to = p.dtx_from = p.dtx_to = INT64_MAX;
   p.end = end;
   return p;
@@ -337,6 +339,59 @@ static void test_audio_dropout(void **state) {
   assert_int_equal(h.acknowledged_us, 11 * SEC);
   rup_session_get_summary(c.s, &sum);
   assert_int_equal(sum.acknowledged, 1);
+  rup_session_del(c.s);
+}
+
+/* Video packets lost from 3 s to 6 s while audio flows: one video_freeze, cause
+ * packet_loss, from the last frame shown (sent 2.933 s, arrives 2.953) to the first
+ * frame after the loss (sent 6.0 s, arrives 6.02, released 100 ms later). */
+static void test_video_freeze_from_loss(void **state) {
+  (void)state;
+  call c;
+  mk(&c, NULL);
+  plan p = base_plan(12 * SEC);
+  p.video = 1;
+  p.v_lost_from = 3 * SEC;
+  p.v_lost_to = 6 * SEC;
+  run(&c, &p);
+  dump(&c);
+  assert_int_equal(count_type(&c, RUP_EVENT_RUPTURE_BEGIN), 1);
+  assert_int_equal(count_type(&c, RUP_EVENT_RUPTURE_END), 1);
+  const rup_rupture *b = &find_ev(&c, RUP_EVENT_RUPTURE_BEGIN, 0)->u.rupture;
+  const rup_rupture *e = &find_ev(&c, RUP_EVENT_RUPTURE_END, 0)->u.rupture;
+  assert_int_equal(e->id, b->id);
+  assert_int_equal(e->type, RUP_RUPTURE_VIDEO_FREEZE);
+  assert_int_equal(e->cause, RUP_CAUSE_PACKET_LOSS);
+  assert_int_equal(e->ssrc_count, 1);
+  assert_int_equal(e->ssrcs[0], V_SSRC);
+  assert_true(e->start_us >= 2953 * MS && e->start_us <= 3000 * MS);
+  assert_true(b->detected_us >= e->start_us + 1 * SEC); /* video_freeze_min_us */
+  /* the frame after the gap waits video_reorder_wait_us (100 ms) for the missing
+   * frames' packets before it is released */
+  assert_true(e->end_us >= 6120 * MS && e->end_us <= 6140 * MS);
+  rup_session_del(c.s);
+}
+
+/* Audio and video lost together from 3 s to 6 s while the sender's RTCP still comes:
+ * packets partly flow, so it is av_outage, not connection_lost. */
+static void test_av_outage(void **state) {
+  (void)state;
+  call c;
+  mk(&c, NULL);
+  plan p = base_plan(12 * SEC);
+  p.video = 1;
+  p.v_lost_from = p.a_lost_from = 3 * SEC;
+  p.v_lost_to = p.a_lost_to = 6 * SEC;
+  run(&c, &p);
+  dump(&c);
+  assert_int_equal(count_type(&c, RUP_EVENT_RUPTURE_BEGIN), 1);
+  assert_int_equal(count_type(&c, RUP_EVENT_RUPTURE_END), 1);
+  const rup_rupture *e = &find_ev(&c, RUP_EVENT_RUPTURE_END, 0)->u.rupture;
+  assert_int_equal(e->type, RUP_RUPTURE_AV_OUTAGE);
+  assert_int_equal(e->cause, RUP_CAUSE_PACKET_LOSS);
+  assert_int_equal(e->ssrc_count, 2);
+  assert_true(e->start_us >= 2953 * MS && e->start_us <= 3150 * MS);
+  assert_true(e->end_us >= 6020 * MS && e->end_us <= 6150 * MS);
   rup_session_del(c.s);
 }
 
@@ -905,6 +960,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_names),
       cmocka_unit_test(test_audio_dropout),
+      cmocka_unit_test(test_video_freeze_from_loss),
+      cmocka_unit_test(test_av_outage),
       cmocka_unit_test(test_escalation_one_id),
       cmocka_unit_test(test_not_ruptures),
       cmocka_unit_test(test_camera_off_unannounced),
