@@ -978,10 +978,8 @@ typedef struct rup_trace_info {
 /**
  * @brief Open a capture file (pcap, pcapng, optionally gzip-compressed).
  *
- * A regular file is mapped into memory read-only (no copy through a read buffer) and
- * read up to its size at open; pipes and other files are read in 64 KiB windows. As
- * with any mapped file, truncating it while it is open can stop the process (SIGBUS):
- * replay a copy of a file that another program may shorten.
+ * The file is read sequentially in 256 KiB windows (pipes work too); pcap records
+ * inside a window are decoded in place.
  * @param[out] out receives the reader; untouched on failure.
  * @param[in] path file name.
  * @param[in] mem allocator (copied), or NULL.

@@ -2,13 +2,12 @@
  * optionally gzip-compressed (RFC 1952, through zlib). Streaming: a bounded raw input
  * window and one record buffer that grows with the bytes actually read. */
 #include <stdio.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <zlib.h>
 
 #include "trace/trace.h"
 
-#define RAW_CHUNK 65536u
+#define RAW_CHUNK 262144u /* input window: large enough that a video packet's record rarely straddles a refill */
 #define REC_MIN 65536u
 
 /* pcap magics as read in the file's byte order (libpcap sf-pcap.c, REFERENCE §8.1). */
@@ -36,8 +35,6 @@ struct rup_trace {
   rup_mem mem;
   /* raw (possibly compressed) bytes: a file window or the caller's buffer */
   FILE *fp;
-  void *map;        /* the whole file, mapped read-only (regular files) */
-  size_t map_len;
   uint8_t *raw_buf;
   const uint8_t *raw;
   size_t raw_len, raw_pos;
@@ -504,36 +501,19 @@ int rup_trace_open(rup_trace **out, const char *path, const rup_mem *mem) {
   if (!out || !path) return RUP_ERR_INVALID_ARGUMENT;
   rup_trace *t = trace_alloc(mem);
   if (!t) return RUP_ERR_NOMEM;
+  t->raw_buf = rup__malloc(&t->mem, RAW_CHUNK);
+  if (!t->raw_buf) {
+    rup_trace_del(t);
+    return RUP_ERR_NOMEM;
+  }
+  t->raw = t->raw_buf;
   t->fp = fopen(path, "rb");
   if (!t->fp) {
     rup_trace_del(t);
     return RUP_ERR_IO;
   }
   struct stat st;
-  int is_reg = fstat(fileno(t->fp), &st) == 0 && S_ISREG(st.st_mode);
-  if (is_reg && st.st_size > 0) t->info.file_size = (uint64_t)st.st_size;
-  /* A regular file is mapped (no copy through a read buffer); other inputs (pipes,
-   * devices) or a failed mapping are read in RAW_CHUNK windows. The mapping's size is
-   * fixed at open: a file that grows meanwhile is read up to that size. */
-  if (is_reg && st.st_size > 0 && (uint64_t)st.st_size <= SIZE_MAX) {
-    void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fileno(t->fp), 0);
-    if (m != MAP_FAILED) {
-      posix_madvise(m, (size_t)st.st_size, POSIX_MADV_SEQUENTIAL);
-      t->map = m;
-      t->map_len = (size_t)st.st_size;
-      t->raw = m;
-      t->raw_len = (size_t)st.st_size;
-      t->raw_eof = 1;
-    }
-  }
-  if (!t->map) {
-    t->raw_buf = rup__malloc(&t->mem, RAW_CHUNK);
-    if (!t->raw_buf) {
-      rup_trace_del(t);
-      return RUP_ERR_NOMEM;
-    }
-    t->raw = t->raw_buf;
-  }
+  if (fstat(fileno(t->fp), &st) == 0 && st.st_size > 0) t->info.file_size = (uint64_t)st.st_size;
   int r = open_common(t);
   if (r < 0) {
     rup_trace_del(t);
@@ -546,7 +526,6 @@ int rup_trace_open(rup_trace **out, const char *path, const rup_mem *mem) {
 void rup_trace_del(rup_trace *t) {
   if (!t) return;
   if (t->zs_init) inflateEnd(&t->zs);
-  if (t->map) munmap(t->map, t->map_len);
   if (t->fp) fclose(t->fp);
   rup_mem mem = t->mem;
   rup__free(&mem, t->raw_buf);
