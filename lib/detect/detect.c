@@ -6,15 +6,13 @@
 #include <limits.h>
 #include <math.h>
 #include <string.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 #define INF INT64_MAX
 
 /* Choppy audio from concealment: Skype/Lync QoE calls a concealed ratio > 0.07 poor
- * (REFERENCE §10); the stream is choppy while the ratio over choppy_window_us stays
- * above it with at least choppy_count concealment events, and ends after two windows
- * under half of it. */
+ * (REFERENCE §10). Here the ratio is concealed speech over the talker's speech in
+ * choppy_window_us (0.5-s sub-windows); choppy from that ratio with at least
+ * choppy_count concealment events, until the window holds under half of it. */
 #define CHOPPY_RATIO 0.07
 /* Severity by duration (docs/ruptures.md §Severity). */
 #define SEV_MODERATE_US 2000000
