@@ -368,7 +368,8 @@ static int push_rtp(rup_session *s, const uint8_t *buf, size_t len, int directio
     return RUP_ERR_MALFORMED;
   }
   s->counters.rtp++;
-  rup_stream *st = rup__session_find(s, rtp.ssrc, direction);
+  rup_stream *st = s->last_rtp; /* a video frame's packets come in a row */
+  if (!st || st->ssrc != rtp.ssrc || st->direction != direction) st = rup__session_find(s, rtp.ssrc, direction);
   int created = 0;
   if (!st) {
     int rv = stream_create(s, rtp.ssrc, direction, src, dst, &st);
@@ -381,6 +382,7 @@ static int push_rtp(rup_session *s, const uint8_t *buf, size_t len, int directio
     if (dst) st->dst = *dst;
     rup__session_sync_view(st);
   }
+  s->last_rtp = st;
   st->payload_type = rtp.payload_type;
   if (st->rx.packets == 0) st->interval_start_us = s->now_us;
   unsigned flags = rup__rx_update(&st->rx, rtp.seq, rtp.ts, s->now_us, rtp.payload_len,

@@ -94,6 +94,7 @@ struct rup_session {
   void *user_data;
 
   rup_stream **streams; /* max_streams slots, in order of appearance */
+  rup_stream *last_rtp; /* stream of the previous RTP packet (streams live until del) */
   size_t n_streams;
   uint32_t *hash; /* open addressing: stream index + 1, 0 = empty */
   size_t hash_mask;
