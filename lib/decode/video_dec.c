@@ -185,16 +185,12 @@ static void thumbnail(const vpx_image_t *img, float *out) {
   }
 }
 
-static void emit(const rup_vdec *d, const rup_imp *imp, int phase) {
-  if (d->sink.fn) d->sink.fn(d->sink.ctx, imp, phase);
-}
-
 static void frozen_close(rup_vdec *d, int64_t t) {
   if (d->frozen_open) {
     d->frozen.end_us = t > d->frozen.detected_us ? t : d->frozen.detected_us;
     d->st.frozen_count++;
     d->st.frozen_duration_s += (double)(d->frozen.end_us - d->frozen.start_us) / 1e6;
-    emit(d, &d->frozen, 1);
+    rup__imp_emit(&d->sink, &d->frozen, 1);
     d->frozen_open = 0;
   }
   d->run = 0;
@@ -241,13 +237,9 @@ static void picture(rup_vdec *d, const vpx_image_t *img, int64_t t, rup_vdec_fra
     }
     if (!d->frozen_open && t - d->run_start_us >= d->p.frozen_min_us) {
       /* Live: identical pictures for frozen_min_us while frames keep arriving. */
-      memset(&d->frozen, 0, sizeof d->frozen);
-      d->frozen.kind = RUP_IMP_FREEZE;
-      d->frozen.evidence = RUP_EVID_FROZEN_CONTENT;
-      d->frozen.start_us = d->run_start_us;
-      d->frozen.detected_us = t;
+      rup__imp_begin(&d->frozen, RUP_IMP_FREEZE, RUP_EVID_FROZEN_CONTENT, d->run_start_us, t);
       d->frozen_open = 1;
-      emit(d, &d->frozen, 0);
+      rup__imp_emit(&d->sink, &d->frozen, 0);
     }
   } else {
     frozen_close(d, t);

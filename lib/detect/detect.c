@@ -1010,6 +1010,18 @@ static size_t tseg_slot(int64_t seg) {
   return (size_t)(m < 0 ? m + RUP_DET_TSEGS : m);
 }
 
+/* A new one-way delay estimate: note when it crossed lag_one_way_us either way. */
+static void lag_estimate(rup_detect *d, rup_det_group *g, int64_t est, int64_t now) {
+  int above = est >= d->cfg.lag_one_way_us;
+  if (above == g->lag_above) return;
+  g->lag_above = above;
+  if (above)
+    g->lag_above_since = now;
+  else
+    g->lag_below_since = now;
+  mark(d, g);
+}
+
 /* Base RTT of the path (µs): the sum of each direction's smallest value; 0 if unknown. */
 static int64_t base_rtt(const rup_det_group *g) {
   return (g->has_rtt_min[0] ? g->rtt_min_dir[0] : 0) + (g->has_rtt_min[1] ? g->rtt_min_dir[1] : 0);
@@ -1049,18 +1061,10 @@ void rup__detect_packet(rup_detect *d, rup_det_stream *ds, uint32_t rtp_ts, int6
   g->lag_growth_us = transit - base;
   g->have_growth = 1;
   g->growth_at_us = now;
-  /* one-way estimate = base one-way (half the base RTT, else 0) + growth, or the
-   * current RTT/2 if larger (docs/ruptures.md §lag) */
+  /* one-way estimate = base one-way (half the base RTT, else 0) + growth; without
+   * fresh transit samples, rup__detect_rtt uses the current RTT/2 (docs/ruptures.md §lag) */
   int64_t est = base_rtt(g) / 2 + g->lag_growth_us;
-  int above = est >= d->cfg.lag_one_way_us;
-  if (above != g->lag_above) {
-    g->lag_above = above;
-    if (above)
-      g->lag_above_since = now;
-    else
-      g->lag_below_since = now;
-    mark(d, g);
-  }
+  lag_estimate(d, g, est, now);
 }
 
 void rup__detect_rtt(rup_detect *d, rup_det_stream *ds, int64_t rtt_us, int64_t now) {
@@ -1081,15 +1085,7 @@ void rup__detect_rtt(rup_detect *d, rup_det_stream *ds, int64_t rtt_us, int64_t 
    * are an RTCP cycle old; the transit is per packet) */
   if (g->have_growth && now - g->growth_at_us < TRANSIT_FRESH_US) return;
   int64_t est = rtt / 2;
-  int above = est >= d->cfg.lag_one_way_us;
-  if (above != g->lag_above) {
-    g->lag_above = above;
-    if (above)
-      g->lag_above_since = now;
-    else
-      g->lag_below_since = now;
-    mark(d, g);
-  }
+  lag_estimate(d, g, est, now);
 }
 
 /* After the audio model ran: note the onset / end of concealment runs (O(1)). */

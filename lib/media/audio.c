@@ -65,10 +65,6 @@ static uint64_t us2s(const rup_audio *a, int64_t us) {
 
 static int64_t play_us(const rup_audio *a, int64_t ts) { return s2us(a, ts - a->ts0) + a->offset_us; }
 
-static void emit(const rup_imp_sink *sink, const rup_imp *imp, int phase) {
-  if (sink && sink->fn) sink->fn(sink->ctx, imp, phase);
-}
-
 static double secs(const rup_audio *a, uint64_t samples) {
   return (double)samples / (double)a->clock_rate;
 }
@@ -231,17 +227,14 @@ static void check_emit(rup_audio *a, int64_t t, const rup_imp_sink *sink) {
   int64_t det = sat_add(a->run_start_us, a->p.interruption_us);
   if (det > t) return;
   /* Live: the concealment run reached kInterruptionLenMs (REFERENCE §4.2). */
-  memset(&a->interruption, 0, sizeof a->interruption);
-  a->interruption.kind = RUP_IMP_INTERRUPTION;
-  a->interruption.start_us = a->run_start_us;
-  a->interruption.detected_us = det;
+  rup__imp_begin(&a->interruption, RUP_IMP_INTERRUPTION, 0, a->run_start_us, det);
   a->interruption.late_packets = a->run_late;
   a->interruption.lost_packets = run_lost_estimate(a);
   if (a->run_late) a->interruption.evidence |= RUP_EVID_LATE;
   if (a->interruption.lost_packets) a->interruption.evidence |= RUP_EVID_SEQ_GAP;
   if (a->run_pkts == 0) a->interruption.evidence |= RUP_EVID_NO_PACKETS;
   a->run_emitted = 1;
-  emit(sink, &a->interruption, 0);
+  rup__imp_emit(sink, &a->interruption, 0);
 }
 
 /* Speech inside a concealment run that a sequence gap ended. A DTX sender sends a
@@ -296,7 +289,7 @@ static void end_run(rup_audio *a, int64_t end_us, const rup_audio_pkt *pk, const
     im->evidence &= ~(uint32_t)(RUP_EVID_SEQ_GAP | RUP_EVID_LATE);
     if (im->lost_packets) im->evidence |= RUP_EVID_SEQ_GAP;
     if (im->late_packets) im->evidence |= RUP_EVID_LATE;
-    emit(sink, im, 1);
+    rup__imp_emit(sink, im, 1);
   }
   a->run_open = 0;
   a->run_emitted = 0;
@@ -319,7 +312,7 @@ static void reclassify(rup_audio *a, int cls, int64_t now, const rup_imp_sink *s
   if (a->run_emitted) {
     a->interruption.end_us = now;
     a->interruption.evidence |= RUP_EVID_SENDER_PAUSED;
-    emit(sink, &a->interruption, 1);
+    rup__imp_emit(sink, &a->interruption, 1);
   }
   a->st.reclassified_runs++;
   a->run_open = 0;
@@ -335,13 +328,9 @@ static void check_stall(rup_audio *a, int64_t t, const rup_imp_sink *sink) {
   if (!a->have_rx || a->stall_open || a->muted || a->finished) return;
   int64_t det = sat_add(a->last_packet_us, stall_threshold(a));
   if (t < det) return;
-  memset(&a->stall, 0, sizeof a->stall);
-  a->stall.kind = RUP_IMP_STALL;
-  a->stall.evidence = RUP_EVID_NO_PACKETS;
-  a->stall.start_us = a->last_packet_us;
-  a->stall.detected_us = det;
+  rup__imp_begin(&a->stall, RUP_IMP_STALL, RUP_EVID_NO_PACKETS, a->last_packet_us, det);
   a->stall_open = 1;
-  emit(sink, &a->stall, 0);
+  rup__imp_emit(sink, &a->stall, 0);
 }
 
 /* ---- playout ---- */
@@ -636,7 +625,7 @@ void rup__audio_packet(rup_audio *a, const rup_media_pkt *pkt, int voice_activit
   if (a->stall_open) { /* stall ends at the next packet */
     a->stall.end_us = t;
     a->stall_open = 0;
-    emit(sink, &a->stall, 1);
+    rup__imp_emit(sink, &a->stall, 1);
   }
   a->muted = 0;
   if (a->run_open) a->run_pkts++;
@@ -668,7 +657,7 @@ void rup__audio_sender_report(rup_audio *a, uint32_t packet_count, int64_t now_u
         a->stall.end_us = t;
         a->stall.evidence |= RUP_EVID_SENDER_PAUSED;
         a->stall_open = 0;
-        emit(sink, &a->stall, 1);
+        rup__imp_emit(sink, &a->stall, 1);
       }
     }
   }
@@ -724,7 +713,7 @@ void rup__audio_finish(rup_audio *a, int64_t now_us, const rup_imp_sink *sink) {
   if (a->stall_open) {
     a->stall.end_us = a->now_us > a->stall.detected_us ? a->now_us : a->stall.detected_us;
     a->stall_open = 0;
-    emit(sink, &a->stall, 1);
+    rup__imp_emit(sink, &a->stall, 1);
   }
   a->finished = 1;
   sync_stats(a);

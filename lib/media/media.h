@@ -47,6 +47,21 @@ typedef struct rup_imp_sink {
   void *ctx;
 } rup_imp_sink;
 
+/* Deliver an impairment phase to the sink (if any). */
+static inline void rup__imp_emit(const rup_imp_sink *sink, const rup_imp *imp, int phase) {
+  if (sink && sink->fn) sink->fn(sink->ctx, imp, phase);
+}
+
+/* Start a fresh impairment: everything zero but these. */
+static inline void rup__imp_begin(rup_imp *im, uint32_t kind, uint32_t evidence, int64_t start_us,
+                                  int64_t detected_us) {
+  *im = (rup_imp){0};
+  im->kind = kind;
+  im->evidence = evidence;
+  im->start_us = start_us;
+  im->detected_us = detected_us;
+}
+
 /* Per-packet input shared by audio and video. */
 typedef struct rup_media_pkt {
   const rup_rtp *rtp;     /* parsed header + payload */

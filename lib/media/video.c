@@ -10,10 +10,6 @@
 
 enum { EV_NONE = 0, EV_HEAD, EV_PAUSE, EV_STALL, EV_FREEZE };
 
-static void emit(const rup_imp_sink *sink, const rup_imp *imp, int phase) {
-  if (sink && sink->fn) sink->fn(sink->ctx, imp, phase);
-}
-
 static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
 static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 
@@ -235,15 +231,11 @@ static uint32_t evidence_now(const rup_video *v, int64_t t) {
 }
 
 static void open_freeze(rup_video *v, int64_t detected, const rup_imp_sink *sink) {
-  memset(&v->freeze, 0, sizeof v->freeze);
-  v->freeze.kind = RUP_IMP_FREEZE;
-  v->freeze.start_us = v->last_render_us;
-  v->freeze.detected_us = detected;
-  v->freeze.evidence = evidence_now(v, detected);
+  rup__imp_begin(&v->freeze, RUP_IMP_FREEZE, evidence_now(v, detected), v->last_render_us, detected);
   v->freeze.lost_packets = v->ev_lost;
   v->freeze.late_packets = v->ev_late;
   v->freeze_open = 1;
-  emit(sink, &v->freeze, 0);
+  rup__imp_emit(sink, &v->freeze, 0);
 }
 
 static void close_freeze(rup_video *v, int64_t t, const rup_imp_sink *sink) {
@@ -252,7 +244,7 @@ static void close_freeze(rup_video *v, int64_t t, const rup_imp_sink *sink) {
   if (v->ev_late > v->freeze.late_packets) v->freeze.late_packets = v->ev_late;
   v->freeze.end_us = t;
   v->freeze_open = 0;
-  emit(sink, &v->freeze, 1);
+  rup__imp_emit(sink, &v->freeze, 1);
 }
 
 static void render(rup_video *v, const rup_video_frame *f, int64_t t, const rup_imp_sink *sink) {
@@ -441,15 +433,11 @@ static void process(rup_video *v, int64_t now, const rup_imp_sink *sink) {
       if (v->freeze_open) v->freeze.evidence |= RUP_EVID_NO_PACKETS;
       break;
     case EV_STALL:
-      memset(&v->stall, 0, sizeof v->stall);
-      v->stall.kind = RUP_IMP_STALL;
-      v->stall.evidence = RUP_EVID_NO_PACKETS;
-      v->stall.start_us = v->last_packet_us;
-      v->stall.detected_us = e;
+      rup__imp_begin(&v->stall, RUP_IMP_STALL, RUP_EVID_NO_PACKETS, v->last_packet_us, e);
       v->stall_open = 1;
       v->ev_flags |= RUP_EVID_NO_PACKETS;
       if (v->freeze_open) v->freeze.evidence |= RUP_EVID_NO_PACKETS;
-      emit(sink, &v->stall, 0);
+      rup__imp_emit(sink, &v->stall, 0);
       break;
     case EV_FREEZE:
       open_freeze(v, e, sink);
@@ -582,7 +570,7 @@ void rup__video_packet(rup_video *v, const rup_media_pkt *pkt, const rup_imp_sin
     v->stall.lost_packets = (uint32_t)gap;
     if (gap) v->stall.evidence |= RUP_EVID_SEQ_GAP;
     v->stall_open = 0;
-    emit(sink, &v->stall, 1);
+    rup__imp_emit(sink, &v->stall, 1);
   }
   v->have_packet = 1;
   v->last_packet_us = t;
@@ -648,6 +636,6 @@ void rup__video_finish(rup_video *v, int64_t now_us, const rup_imp_sink *sink) {
   if (v->stall_open) {
     v->stall.end_us = now_us;
     v->stall_open = 0;
-    emit(sink, &v->stall, 1);
+    rup__imp_emit(sink, &v->stall, 1);
   }
 }
