@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "rupture/rupture.h"
+#include "../common/count_alloc.h"
 
 #define RUNS 5
 
@@ -175,41 +176,6 @@ static buf make_pcap(const pkt *v, size_t n) {
   return b;
 }
 
-/* A counting allocator: allocations and live bytes (size kept in a header). */
-typedef struct alloc_count {
-  uint64_t allocs;
-  size_t live_bytes, peak_bytes;
-} alloc_count;
-static void *count_malloc(size_t n, void *ud) {
-  alloc_count *c = ud;
-  size_t *p = malloc(n + sizeof(size_t) * 2);
-  if (!p) return NULL;
-  p[0] = n;
-  c->allocs++;
-  c->live_bytes += n;
-  if (c->live_bytes > c->peak_bytes) c->peak_bytes = c->live_bytes;
-  return p + 2;
-}
-static void count_free(void *q, void *ud) {
-  alloc_count *c = ud;
-  if (!q) return;
-  size_t *p = (size_t *)q - 2;
-  c->live_bytes -= p[0];
-  free(p);
-}
-static void *count_realloc(void *q, size_t n, void *ud) {
-  if (!q) return count_malloc(n, ud);
-  alloc_count *c = ud;
-  size_t *p = (size_t *)q - 2, old = p[0];
-  size_t *np = realloc(p, n + sizeof(size_t) * 2);
-  if (!np) return NULL;
-  np[0] = n;
-  c->allocs++;
-  c->live_bytes = c->live_bytes - old + n;
-  if (c->live_bytes > c->peak_bytes) c->peak_bytes = c->live_bytes;
-  return np + 2;
-}
-
 static int cmp_d(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return x < y ? -1 : x > y;
@@ -256,13 +222,12 @@ int main(int argc, char **argv) {
   /* 1b. the same with every layer on: streams described as from SDP, so the audio and
    * video playback models and rupture detection run; deadlines served as a live
    * host's timer would. Also counts allocations after the first second (steady state). */
-  alloc_count ac = {0, 0, 0};
-  rup_mem mem = {&ac, count_malloc, count_realloc, count_free};
+  rup_test_alloc ac;
   uint64_t steady_allocs = 0;
   size_t bytes_per_stream = 0, session_bytes = 0;
   for (int r = 0; r < RUNS; r++) {
     rup_session *s;
-    ac.allocs = ac.live_bytes = ac.peak_bytes = 0;
+    rup_mem mem = rup_test_alloc_mem(&ac);
     if (rup_session_new(&s, NULL, NULL, &mem, NULL) != 0) return 1;
     size_t empty = ac.live_bytes;
     rup_session_describe_stream(s, 0x11111111, RUP_CODEC_OPUS, 111, 48000, 0);
@@ -275,10 +240,10 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < n; i++) {
       for (int64_t d; (d = rup_session_next_deadline(s)) < v[i].t_us;) rup_session_advance(s, d);
       rup_session_push_packet(s, v[i].data, v[i].len, 0, v[i].t_us);
-      if (!allocs_at_1s && v[i].t_us >= 1000000) allocs_at_1s = ac.allocs;
+      if (!allocs_at_1s && v[i].t_us >= 1000000) allocs_at_1s = ac.calls;
     }
     t[r] = now_s() - t0;
-    steady_allocs = ac.allocs - allocs_at_1s;
+    steady_allocs = ac.calls - allocs_at_1s;
     bytes_per_stream = (after_setup - empty) / 4;
     session_bytes = empty;
     rup_session_del(s);

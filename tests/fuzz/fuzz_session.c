@@ -15,6 +15,8 @@
  * and the event log of two runs on the same input is identical. abort() on violation. */
 #include <rupture/rupture.h>
 
+#include "../common/count_alloc.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,52 +45,6 @@ static unsigned u8(prod *d) {
 }
 static unsigned u16(prod *d) { return (u8(d) << 8) | u8(d); }
 static uint32_t u32(prod *d) { return ((uint32_t)u16(d) << 16) | u16(d); }
-
-/* ---- counting allocator: header holds the size; can fail the Nth call ---- */
-typedef struct alloc_state {
-  size_t live_bytes, live_count, peak_bytes;
-  uint64_t calls; /* malloc + realloc calls */
-  uint64_t fail_at; /* 0 = never, else fail the call with this 1-based number */
-} alloc_state;
-
-#define HDR 16
-
-static void *a_malloc(size_t n, void *ud) {
-  alloc_state *a = ud;
-  if (++a->calls == a->fail_at || n > ((size_t)1 << 30)) return NULL;
-  unsigned char *p = malloc(n + HDR);
-  if (!p) return NULL;
-  memcpy(p, &n, sizeof n);
-  a->live_bytes += n;
-  a->live_count++;
-  if (a->live_bytes > a->peak_bytes) a->peak_bytes = a->live_bytes;
-  return p + HDR;
-}
-static void a_free(void *q, void *ud) {
-  alloc_state *a = ud;
-  if (!q) return;
-  unsigned char *p = (unsigned char *)q - HDR;
-  size_t n;
-  memcpy(&n, p, sizeof n);
-  CHECK(a->live_count > 0 && a->live_bytes >= n);
-  a->live_bytes -= n;
-  a->live_count--;
-  free(p);
-}
-static void *a_realloc(void *q, size_t n, void *ud) {
-  alloc_state *a = ud;
-  if (!q) return a_malloc(n, ud);
-  if (++a->calls == a->fail_at || n > ((size_t)1 << 30)) return NULL;
-  unsigned char *p = (unsigned char *)q - HDR;
-  size_t old;
-  memcpy(&old, p, sizeof old);
-  unsigned char *np = realloc(p, n + HDR);
-  if (!np) return NULL;
-  memcpy(np, &n, sizeof n);
-  a->live_bytes = a->live_bytes - old + n;
-  if (a->live_bytes > a->peak_bytes) a->peak_bytes = a->live_bytes;
-  return np + HDR;
-}
 
 /* ---- event tracking ---- */
 #define MAXS 8        /* largest max_streams used here */
@@ -350,9 +306,8 @@ static size_t build_rtcp(prod *d, const gen *g, uint8_t *b, int *dir) {
 /* ---- one run ---- */
 static uint64_t run(const uint8_t *data, size_t size) {
   prod d = {data, size};
-  alloc_state as;
-  memset(&as, 0, sizeof as);
-  rup_mem mem = {&as, a_malloc, a_realloc, a_free};
+  rup_test_alloc as;
+  rup_mem mem = rup_test_alloc_mem(&as);
   run_state r;
   memset(&r, 0, sizeof r);
   r.hash = 0xCBF29CE484222325ull;
@@ -553,7 +508,7 @@ static uint64_t run(const uint8_t *data, size_t size) {
   free(a);
   free(b);
   rup_session_del(s);
-  CHECK(as.live_count == 0 && as.live_bytes == 0); /* del frees everything */
+  CHECK(as.live_count == 0 && as.live_bytes == 0 && as.bad_frees == 0); /* del frees everything, once */
   return r.hash;
 }
 

@@ -7,62 +7,7 @@
 
 #include "rupture/rupture.h"
 #include "testutil.h"
-
-/* ---- counting allocator: size header; fails the call numbered fail_at (1-based) ---- */
-typedef struct counting {
-  size_t live_bytes, live_count, peak_bytes;
-  uint64_t calls, fail_at, failed;
-} counting;
-
-#define HDR 16
-
-static void *c_malloc(size_t n, void *ud) {
-  counting *c = ud;
-  if (++c->calls == c->fail_at) {
-    c->failed++;
-    return NULL;
-  }
-  unsigned char *p = malloc(n + HDR);
-  if (!p) return NULL;
-  memcpy(p, &n, sizeof n);
-  c->live_bytes += n;
-  c->live_count++;
-  if (c->live_bytes > c->peak_bytes) c->peak_bytes = c->live_bytes;
-  return p + HDR;
-}
-static void c_free(void *q, void *ud) {
-  counting *c = ud;
-  if (!q) return;
-  unsigned char *p = (unsigned char *)q - HDR;
-  size_t n;
-  memcpy(&n, p, sizeof n);
-  assert_true(c->live_count > 0 && c->live_bytes >= n);
-  c->live_bytes -= n;
-  c->live_count--;
-  free(p);
-}
-static void *c_realloc(void *q, size_t n, void *ud) {
-  counting *c = ud;
-  if (!q) return c_malloc(n, ud);
-  if (++c->calls == c->fail_at) {
-    c->failed++;
-    return NULL;
-  }
-  unsigned char *p = (unsigned char *)q - HDR;
-  size_t old;
-  memcpy(&old, p, sizeof old);
-  unsigned char *np = realloc(p, n + HDR);
-  if (!np) return NULL;
-  memcpy(np, &n, sizeof n);
-  c->live_bytes = c->live_bytes - old + n;
-  if (c->live_bytes > c->peak_bytes) c->peak_bytes = c->live_bytes;
-  return np + HDR;
-}
-static rup_mem counting_mem(counting *c) {
-  memset(c, 0, sizeof *c);
-  rup_mem m = {c, c_malloc, c_realloc, c_free};
-  return m;
-}
+#include "../common/count_alloc.h"
 
 static uint64_t rng_state;
 static uint32_t rnd(void) { /* xorshift64*: deterministic */
@@ -100,8 +45,8 @@ static void load(capture *c, const char *name) {
 /* One full use of the library with allocation number `fail_at` failing (0 = none).
  * Returns 1 when every call succeeded. */
 static int oom_once(const capture *cap, uint64_t fail_at, uint64_t *calls) {
-  counting c;
-  rup_mem mem = counting_mem(&c);
+  rup_test_alloc c;
+  rup_mem mem = rup_test_alloc_mem(&c);
   c.fail_at = fail_at;
   int ok = 1;
   rup_settings st;
@@ -140,6 +85,7 @@ static int oom_once(const capture *cap, uint64_t fail_at, uint64_t *calls) {
     rup_session_del(s);
   }
   assert_int_equal(c.live_count, 0); /* no leak on any path */
+  assert_int_equal(c.bad_frees, 0);
   assert_int_equal(c.live_bytes, 0);
   if (fail_at) assert_true(c.failed <= 1);
   *calls = c.calls;
@@ -236,8 +182,8 @@ static void test_ssrc_flood(void **state) {
 
   /* Flooded: 100k packets of random SSRCs (random sequence numbers and timestamps)
    * interleaved with the real stream, which appeared first. */
-  counting c;
-  rup_mem mem = counting_mem(&c);
+  rup_test_alloc c;
+  rup_mem mem = rup_test_alloc_mem(&c);
   rup_session *s;
   assert_int_equal(rup_session_new(&s, &st, NULL, &mem, NULL), 0);
   size_t base = c.live_bytes;
@@ -313,6 +259,7 @@ static void test_ssrc_flood(void **state) {
   rup_session_del(alone);
   rup_session_del(s);
   assert_int_equal(c.live_count, 0);
+  assert_int_equal(c.bad_frees, 0);
   free(d);
   free(bytes);
   free(cap.bytes);
@@ -347,8 +294,8 @@ static void test_24h_call(void **state) {
   cb.version = RUP_CALLBACKS_VERSION;
   cb.on_stream_added = cb.on_impairment = cb.on_rupture_begin = cb.on_rupture_update =
       cb.on_rupture_end = on_ev;
-  counting c;
-  rup_mem mem = counting_mem(&c);
+  rup_test_alloc c;
+  rup_mem mem = rup_test_alloc_mem(&c);
   rup_session *s;
   assert_int_equal(rup_session_new(&s, NULL, &cb, &mem, &ce), 0);
   assert_int_equal(rup_session_describe_stream(s, A, RUP_CODEC_OPUS, 111, 48000, 0), 0);
@@ -442,6 +389,7 @@ static void test_24h_call(void **state) {
   assert_int_equal(ce.ruptures, 0);
   rup_session_del(s);
   assert_int_equal(c.live_count, 0);
+  assert_int_equal(c.bad_frees, 0);
 }
 
 /* ---- (d) arrival-time regressions ---- */
