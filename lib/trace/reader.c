@@ -198,6 +198,22 @@ static int handle_record(rup_trace *t, uint32_t lt, const uint8_t *data, size_t 
   }
 }
 
+/* Caplen of a pcap record header: bounded memory, and libpcap's sanity rule against
+ * the file's snaplen. */
+static int pcap_caplen(const rup_trace *t, const uint8_t *h, uint32_t *caplen) {
+  uint32_t cl = r32(t, h + 8), len = r32(t, h + 12);
+  if (cl > RUP__PCAP_MAX_CAPLEN || cl > t->snaplen || cl > len) return RUP_ERR_MALFORMED;
+  *caplen = cl;
+  return 0;
+}
+
+/* A whole pcap record (header first): 1 if it is a UDP datagram (pkt filled). */
+static int pcap_record(rup_trace *t, const uint8_t *h, uint32_t caplen, rup_trace_packet *pkt) {
+  uint32_t sec = r32(t, h), frac = r32(t, h + 4);
+  int64_t ts = (int64_t)sec * 1000000 + (t->nsec ? frac / 1000 : frac); /* ns: floor to µs */
+  return handle_record(t, t->linktype, h + t->rec_hdr, caplen, ts, pkt);
+}
+
 /* Uncompressed input: a record that lies whole in the raw window is decoded where it
  * is, without a copy. 1 and the record at *rec (header first) if so, 0 if it does not
  * fit (the copying path reads it, and reports a truncation), or an error. */
@@ -205,42 +221,30 @@ static int pcap_in_place(rup_trace *t, const uint8_t **rec, uint32_t *caplen) {
   size_t avail;
   int r = raw_ensure(t, t->rec_hdr, &avail);
   if (r < 0 || avail < t->rec_hdr) return r;
-  const uint8_t *h = t->raw + t->raw_pos;
-  uint32_t cl = r32(t, h + 8), len = r32(t, h + 12);
-  if (cl > RUP__PCAP_MAX_CAPLEN || cl > t->snaplen || cl > len) return RUP_ERR_MALFORMED;
-  size_t need = t->rec_hdr + cl;
+  r = pcap_caplen(t, t->raw + t->raw_pos, caplen);
+  if (r < 0) return r;
+  size_t need = t->rec_hdr + *caplen;
   r = raw_ensure(t, need, &avail); /* may move the window */
   if (r < 0 || avail < need) return r;
   *rec = t->raw + t->raw_pos;
-  *caplen = cl;
   raw_consume(t, need);
   return 1;
 }
 
 static int next_pcap(rup_trace *t, rup_trace_packet *pkt) {
   for (;;) {
-    if (!t->gz) {
-      const uint8_t *h = NULL;
-      uint32_t caplen = 0;
-      int r = pcap_in_place(t, &h, &caplen);
-      if (r < 0) return r;
-      if (r == 1) {
-        uint32_t sec = r32(t, h), frac = r32(t, h + 4);
-        int64_t ts = (int64_t)sec * 1000000 + (t->nsec ? frac / 1000 : frac); /* ns: floor to µs */
-        if (handle_record(t, t->linktype, h + t->rec_hdr, caplen, ts, pkt)) return 1;
-        continue;
-      }
+    const uint8_t *h = NULL;
+    uint32_t caplen = 0;
+    int r = t->gz ? 0 : pcap_in_place(t, &h, &caplen);
+    if (r == 0) { /* compressed, or the record is not whole in the window: copy it */
+      r = rec_fill(t, 0, t->rec_hdr);
+      if (r <= 0) return r;
+      r = pcap_caplen(t, t->rec, &caplen);
+      if (r == 0) r = rec_fill(t, t->rec_hdr, t->rec_hdr + caplen); /* never 0: have > 0 */
+      h = t->rec;
     }
-    int r = rec_fill(t, 0, t->rec_hdr);
-    if (r <= 0) return r;
-    const uint8_t *h = t->rec;
-    uint32_t sec = r32(t, h), frac = r32(t, h + 4), caplen = r32(t, h + 8), len = r32(t, h + 12);
-    /* Bounded memory, and libpcap's sanity rule against the file's snaplen. */
-    if (caplen > RUP__PCAP_MAX_CAPLEN || caplen > t->snaplen || caplen > len) return RUP_ERR_MALFORMED;
-    r = rec_fill(t, t->rec_hdr, t->rec_hdr + caplen); /* never 0: have > 0 */
     if (r < 0) return r;
-    int64_t ts = (int64_t)sec * 1000000 + (t->nsec ? frac / 1000 : frac); /* ns: floor to µs */
-    if (handle_record(t, t->linktype, t->rec + t->rec_hdr, caplen, ts, pkt)) return 1;
+    if (pcap_record(t, h, caplen, pkt)) return 1;
   }
 }
 
