@@ -1134,38 +1134,35 @@ void rup__detect_sender_report(rup_detect *d, rup_det_stream *ds, uint32_t packe
 
 /* A report block from the remote about one of our outbound streams: what the remote
  * received in its last interval (docs/ruptures.md §Outbound). */
-/* Packets of an outbound stream sent by time t (linear between tick snapshots); -1
- * if t is outside what the snapshots cover. */
-static double sent_by(const rup_det_stream *ds, int64_t t) {
-  double prev_t = 0, prev_n = 0;
+/* The sent-packet snapshots of an outbound stream as a curve, linear between ticks:
+ * by_time = 1 gives the packets sent by time v, 0 the time the v-th was sent; -1 if
+ * v is outside what the snapshots cover. */
+static double snap_interp(const rup_det_stream *ds, double v, int by_time) {
+  double px = 0, py = 0;
   for (unsigned k = 0; k < ds->nsnap; k++) { /* oldest first */
     unsigned i = (ds->snappos + RUP_DET_SNAPS - ds->nsnap + k) % RUP_DET_SNAPS;
-    double st = (double)ds->snap_us[i], sn = (double)ds->snap_sent[i];
-    if ((double)t <= st) {
-      if (k == 0) return (double)t == st ? sn : -1.0;
-      return prev_n + (sn - prev_n) * ((double)t - prev_t) / (st - prev_t);
+    double t = (double)ds->snap_us[i], n = (double)ds->snap_sent[i];
+    double x = by_time ? t : n, y = by_time ? n : t;
+    if (v <= x) {
+      if (k == 0 || x <= px) return k == 0 && v == x ? y : -1.0;
+      return py + (y - py) * (v - px) / (x - px);
     }
-    prev_t = st;
-    prev_n = sn;
+    px = x;
+    py = y;
   }
   return -1.0;
 }
 
-/* When an outbound stream had sent its n-th packet (inverse of sent_by); -1 if the
- * snapshots do not cover it. */
-static int64_t time_of_sent(const rup_det_stream *ds, double n) {
-  double prev_t = 0, prev_n = 0;
-  for (unsigned k = 0; k < ds->nsnap; k++) {
-    unsigned i = (ds->snappos + RUP_DET_SNAPS - ds->nsnap + k) % RUP_DET_SNAPS;
-    double st = (double)ds->snap_us[i], sn = (double)ds->snap_sent[i];
-    if (n <= sn) {
-      if (k == 0 || sn <= prev_n) return k == 0 && n == sn ? (int64_t)st : -1;
-      return (int64_t)(prev_t + (st - prev_t) * (n - prev_n) / (sn - prev_n));
-    }
-    prev_t = st;
-    prev_n = sn;
-  }
-  return -1;
+/* When our packet number `after` + 1 past the remote's last reported extended highest
+ * sequence number (RFC 3550 §6.4.1) reached the remote: its send time, from our
+ * sent-packet snapshots, + RTT/2; -1 if the snapshots do not cover it. */
+static int64_t reached_remote(const rup_detect *d, const rup_det_stream *ds, uint64_t after) {
+  double nth = (double)(uint32_t)(ds->rb_ext_high - ds->view.rx->base_seq) + 2.0 + (double)after;
+  double sent_d = snap_interp(ds, nth, 0);
+  if (sent_d < 0) return -1;
+  int64_t sent = (int64_t)sent_d;
+  int64_t rtt = path_rtt(d, stream_peer(d, ds));
+  return sent + (rtt > 0 ? rtt / 2 : 0);
 }
 
 /* A report shows `lost` of our packets lost since the previous one (at rb_last_us).
@@ -1178,7 +1175,7 @@ static int place_at_inbound(rup_detect *d, rup_det_stream *ds, int64_t lost, int
   if (!gi || !gi->brk.active || gi->brk.r.type != RUP_RUPTURE_CONNECTION_LOST || lost <= 0) return 0;
   int64_t bs = gi->brk.r.start_us, be = gi->brk.recovered_us ? gi->brk.recovered_us : now;
   if (bs < ds->rb_last_us - RUP_DET_WINDOW_US || be > now) return 0;
-  double a = sent_by(ds, bs), b = sent_by(ds, be);
+  double a = snap_interp(ds, (double)bs, 1), b = snap_interp(ds, (double)be, 1);
   if (a < 0 || b < 0) return 0;
   double n = b - a;
   if (fabs(n - (double)lost) > 0.25 * (double)lost) return 0;
@@ -1215,23 +1212,21 @@ void rup__detect_report_block(rup_detect *d, rup_det_stream *ds, uint32_t report
   /* report granularity: a loss that begins in an interval is placed at its end, one
    * that ends in it at its start (the lost share of the interval) */
   int64_t lost_part = (int64_t)(f * (double)iv);
-  int64_t ob_start = now - lost_part;
-  int placed = ds->rb_have && f >= RR_BAD && !ds->open[k] && !ds->open[RUP_IMPAIRMENT_STALL] &&
-               place_at_inbound(d, ds, lost, now, &ob_start);
-  if (!placed && ds->rb_have && f >= RR_BAD && !ds->open[k] && !ds->open[RUP_IMPAIRMENT_STALL]) ds->ob_end_hint = 0;
-  /* where a break that ends in this interval ended */
+  /* where a break that ends in this interval ended (the hint: it was placed at an
+   * inbound break); where one that begins in it began */
   int64_t ob_end = ds->ob_end_hint ? ds->ob_end_hint : ds->rb_last_us + lost_part;
+  int64_t ob_start = now - lost_part;
+  if (ds->rb_have && f >= RR_BAD && !ds->open[k] && !ds->open[RUP_IMPAIRMENT_STALL])
+    place_at_inbound(d, ds, lost, now, &ob_start);
   int resumed = 0;
   if (ds->open[RUP_IMPAIRMENT_STALL]) {
     if (!ds->ob_lost_rr) { /* reports about us again: the remote hears us */
       ds->open[RUP_IMPAIRMENT_STALL] = 0;
       resumed = 1;
       /* the `lost` packets after the previous highest are the ones it missed: it heard
-       * us again when the packet after them arrived (its send time + RTT/2) */
-      double nth = (double)(uint32_t)(ds->rb_ext_high - vw->rx->base_seq) + 2.0 + (double)(lost > 0 ? lost : 0);
-      int64_t sent = time_of_sent(ds, nth);
-      int64_t rtt = path_rtt(d, stream_peer(d, ds));
-      if (sent >= 0 && sent <= now) ob_end = sent + (rtt > 0 ? rtt / 2 : 0);
+       * us again with the packet after them */
+      int64_t heard = reached_remote(d, ds, lost > 0 ? (uint64_t)lost : 0);
+      if (heard >= 0 && heard <= now) ob_end = heard;
       if (g) g->last_end_us = max64(g->last_end_us, ob_end);
     } else if (f < RR_NOTHING) {
       ds->open[RUP_IMPAIRMENT_STALL] = 0;
@@ -1262,7 +1257,7 @@ void rup__detect_report_block(rup_detect *d, rup_det_stream *ds, uint32_t report
     ds->open[k] = 0;
     if (g) g->last_end_us = max64(g->last_end_us, ob_end);
   }
-  if (!ds->open[k] && !ds->open[RUP_IMPAIRMENT_STALL]) ds->ob_end_hint = 0; /* used */
+  if (!ds->open[k] && !ds->open[RUP_IMPAIRMENT_STALL]) ds->ob_end_hint = 0; /* no break left to end */
   ds->rb_have = 1;
   ds->rb_ext_high = rb->ext_highest_seq;
   ds->rb_cum = rb->cumulative_lost;
@@ -1290,15 +1285,11 @@ void rup__detect_rtcp_end(rup_detect *d, const rup_det_stream *reporter, int had
     int64_t iv = ds->rb_interval_us > 0 ? ds->rb_interval_us : 1000000;
     int sending = vw->rx->last_pkt_arrival_us >= now - 1000000;
     if (!ds->open[RUP_IMPAIRMENT_STALL] && sending && ds->rtcp_since_rb >= 2 && now - ds->rb_last_us > 2 * iv) {
-      /* The last report naming us gave the highest sequence number the remote got
-       * (RFC 3550 §6.4.1); the remote stopped hearing us when the packet after it
-       * reached it: its send time (from our own sent packets) + RTT/2. Without
-       * that, the last report's time. */
-      int64_t start = ds->rb_last_us;
-      double nth = (double)(uint32_t)(ds->rb_ext_high - vw->rx->base_seq) + 2.0;
-      int64_t sent = time_of_sent(ds, nth);
-      int64_t rtt = path_rtt(d, rep->participant);
-      if (sent >= 0 && sent <= ds->rb_last_us) start = sent + (rtt > 0 ? rtt / 2 : 0);
+      /* The last report naming us gave the highest sequence number the remote got;
+       * it stopped hearing us when the packet after that one should have reached it.
+       * Without our send times, the last report's time. */
+      int64_t start = reached_remote(d, ds, 0);
+      if (start < 0 || start > now) start = ds->rb_last_us;
       ds->open[RUP_IMPAIRMENT_STALL] = 1;
       ds->ignored[RUP_IMPAIRMENT_STALL] = 0;
       ds->start[RUP_IMPAIRMENT_STALL] = start;
