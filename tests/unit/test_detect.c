@@ -661,6 +661,39 @@ static void test_outbound_from_rr(void **state) {
   rup_session_del(c.s);
 }
 
+/* A call for the outbound tests: our audio sent at t, the remote's arriving at
+ * t + 10 ms, until `end`. Our packets sent in [cut_from, cut_to) are lost on the way;
+ * with `both` the remote's are too, RTCP included. Once a second (x.5 s, arriving 11 ms
+ * later) the remote sends an SR and a report on the highest of ours it got and the loss
+ * it can count — once a later packet came (RFC 3550 A.3); a report with nothing new
+ * from us leaves us out (§6.4: blocks cover sources heard since the last report). */
+static void outbound_call(call *c, int64_t end, int64_t cut_from, int64_t cut_to, int both) {
+  assert_int_equal(rup_session_describe_stream(c->s, L_SSRC, RUP_CODEC_OPUS, 111, 48000, RUP_DIR_OUTBOUND), 0);
+  uint32_t lsent = 0, heard_high = 0, reported_high = UINT32_MAX;
+  int32_t unheard = 0;
+  int heard_after = 0;
+  for (int64_t t = 0; t < end; t += 20 * MS) {
+    int cut = in(t, cut_from, cut_to);
+    lsent++;
+    if (cut) {
+      unheard++;
+    } else {
+      heard_high = lsent - 1;
+      heard_after = unheard > 0;
+    }
+    ours(c, t); /* ours first: it is sent at t */
+    audio(c, t, both && cut, 10 * MS, 0);
+    if (t % SEC == 500 * MS && !(both && cut)) {
+      uint8_t b[100];
+      rtcp_sr(c, A_SSRC, c->asent, t + 10 * MS);
+      if (heard_high != reported_high)
+        push_in(c, b, rr(b, A_SSRC, L_SSRC, heard_high, heard_after ? unheard : 0), t + 11 * MS);
+      reported_high = heard_high;
+    }
+  }
+  finish(c, end);
+}
+
 /* RFC 3550 §6.4: a receiver reports on the sources it heard. Our packets sent from
  * 6 s to 10 s are lost on the way; the remote keeps sending (audio and SRs). Its
  * report at 6.5 s still names us (it heard us until 6 s: highest = the packet sent at
@@ -673,24 +706,7 @@ static void test_outbound_lost_from_missing_reports(void **state) {
   (void)state;
   call c;
   mk(&c, NULL);
-  assert_int_equal(rup_session_describe_stream(c.s, L_SSRC, RUP_CODEC_OPUS, 111, 48000, RUP_DIR_OUTBOUND), 0);
-  uint32_t lsent = 0, heard_high = 0;
-  int32_t unheard = 0;
-  for (int64_t t = 0; t < 14 * SEC; t += 20 * MS) {
-    uint8_t b[100];
-    lsent++;
-    if (t >= 6 * SEC && t < 10 * SEC) unheard++; /* lost on the way: the remote counts them when it hears us again */
-    else heard_high = lsent - 1;
-    ours(&c, t); /* ours first: it is sent at t, the remote's arrives at t + 10 ms */
-    audio(&c, t, 0, 10 * MS, 0);
-    if (t % SEC == 500 * MS) {
-      rtcp_sr(&c, A_SSRC, c.asent, t + 10 * MS);
-      /* the remote counts a loss once it got a later packet (RFC 3550 A.3) */
-      if (t < 7 * SEC || t > 10 * SEC)
-        push_in(&c, b, rr(b, A_SSRC, L_SSRC, heard_high, t > 10 * SEC ? unheard : 0), t + 11 * MS);
-    }
-  }
-  finish(&c, 14 * SEC);
+  outbound_call(&c, 14 * SEC, 6 * SEC, 10 * SEC, 0);
   dump(&c);
   assert_int_equal(count_type(&c, RUP_EVENT_RUPTURE_BEGIN), 1);
   assert_int_equal(count_type(&c, RUP_EVENT_RUPTURE_END), 1);
@@ -716,23 +732,7 @@ static void test_outbound_placed_at_inbound_break(void **state) {
   (void)state;
   call c;
   mk(&c, NULL);
-  assert_int_equal(rup_session_describe_stream(c.s, L_SSRC, RUP_CODEC_OPUS, 111, 48000, RUP_DIR_OUTBOUND), 0);
-  uint32_t lsent = 0, heard_high = 0;
-  int32_t unheard = 0;
-  for (int64_t t = 0; t < 16 * SEC; t += 20 * MS) {
-    int cut = in(t, 6 * SEC, 10 * SEC);
-    uint8_t b[100];
-    lsent++;
-    if (cut) unheard++;
-    else heard_high = lsent - 1;
-    ours(&c, t);
-    audio(&c, t, cut, 10 * MS, 0);
-    if (t % SEC == 500 * MS && !cut) {
-      rtcp_sr(&c, A_SSRC, c.asent, t + 10 * MS);
-      push_in(&c, b, rr(b, A_SSRC, L_SSRC, heard_high, t > 10 * SEC ? unheard : 0), t + 11 * MS);
-    }
-  }
-  finish(&c, 16 * SEC);
+  outbound_call(&c, 16 * SEC, 6 * SEC, 10 * SEC, 1);
   dump(&c);
   const rup_rupture *in_r = NULL, *out_r = NULL;
   for (int i = 0; i < c.nev; i++)
