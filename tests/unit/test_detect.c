@@ -244,6 +244,16 @@ static const rup_event *find_ev(const call *c, int evtype, int nth) {
   return NULL;
 }
 
+/* Exactly one rupture began and ended, under one id: its begin (if b) and end events. */
+static void one_rupture(const call *c, const rup_rupture **b, const rup_rupture **e) {
+  assert_int_equal(count_type(c, RUP_EVENT_RUPTURE_BEGIN), 1);
+  assert_int_equal(count_type(c, RUP_EVENT_RUPTURE_END), 1);
+  const rup_rupture *begin = &find_ev(c, RUP_EVENT_RUPTURE_BEGIN, 0)->u.rupture;
+  *e = &find_ev(c, RUP_EVENT_RUPTURE_END, 0)->u.rupture;
+  assert_int_equal((*e)->id, begin->id);
+  if (b) *b = begin;
+}
+
 static void dump(const call *c) {
   for (int i = 0; i < c->nev; i++) {
     const rup_rupture *r = &c->ev[i].u.rupture;
@@ -299,10 +309,8 @@ static void test_audio_dropout(void **state) {
   p.a_lost_to = 4500 * MS;
   run(&c, &p);
   dump(&c);
-  assert_int_equal(count_type(&c, RUP_EVENT_RUPTURE_BEGIN), 1);
-  assert_int_equal(count_type(&c, RUP_EVENT_RUPTURE_END), 1);
-  const rup_rupture *b = &find_ev(&c, RUP_EVENT_RUPTURE_BEGIN, 0)->u.rupture;
-  const rup_rupture *e = &find_ev(&c, RUP_EVENT_RUPTURE_END, 0)->u.rupture;
+  const rup_rupture *b, *e;
+  one_rupture(&c, &b, &e);
   assert_int_equal(b->type, RUP_RUPTURE_AUDIO_DROPOUT);
   assert_int_equal(b->direction, RUP_DIR_INBOUND);
   assert_int_equal(e->id, b->id);
@@ -355,11 +363,8 @@ static void test_video_freeze_from_loss(void **state) {
   p.v_lost_to = 6 * SEC;
   run(&c, &p);
   dump(&c);
-  assert_int_equal(count_type(&c, RUP_EVENT_RUPTURE_BEGIN), 1);
-  assert_int_equal(count_type(&c, RUP_EVENT_RUPTURE_END), 1);
-  const rup_rupture *b = &find_ev(&c, RUP_EVENT_RUPTURE_BEGIN, 0)->u.rupture;
-  const rup_rupture *e = &find_ev(&c, RUP_EVENT_RUPTURE_END, 0)->u.rupture;
-  assert_int_equal(e->id, b->id);
+  const rup_rupture *b, *e;
+  one_rupture(&c, &b, &e);
   assert_int_equal(e->type, RUP_RUPTURE_VIDEO_FREEZE);
   assert_int_equal(e->cause, RUP_CAUSE_PACKET_LOSS);
   assert_int_equal(e->ssrc_count, 1);
@@ -384,9 +389,8 @@ static void test_av_outage(void **state) {
   p.v_lost_to = p.a_lost_to = 6 * SEC;
   run(&c, &p);
   dump(&c);
-  assert_int_equal(count_type(&c, RUP_EVENT_RUPTURE_BEGIN), 1);
-  assert_int_equal(count_type(&c, RUP_EVENT_RUPTURE_END), 1);
-  const rup_rupture *e = &find_ev(&c, RUP_EVENT_RUPTURE_END, 0)->u.rupture;
+  const rup_rupture *e;
+  one_rupture(&c, NULL, &e);
   assert_int_equal(e->type, RUP_RUPTURE_AV_OUTAGE);
   assert_int_equal(e->cause, RUP_CAUSE_PACKET_LOSS);
   assert_int_equal(e->ssrc_count, 2);
@@ -526,9 +530,8 @@ static void test_merge_gap_and_cooldown(void **state) {
   p.a2_lost_to = 5800 * MS;
   run(&c, &p);
   dump(&c);
-  assert_int_equal(count_type(&c, RUP_EVENT_RUPTURE_BEGIN), 1);
-  assert_int_equal(count_type(&c, RUP_EVENT_RUPTURE_END), 1);
-  const rup_rupture *e = &find_ev(&c, RUP_EVENT_RUPTURE_END, 0)->u.rupture;
+  const rup_rupture *e;
+  one_rupture(&c, NULL, &e);
   assert_true(e->start_us < 3200 * MS && e->end_us > 5800 * MS && e->end_us < 6000 * MS);
   rup_session_del(c.s);
   /* two like ruptures 15 s apart: the second gets no hint (cooldown), and they stay two */
@@ -708,10 +711,8 @@ static void test_outbound_lost_from_missing_reports(void **state) {
   mk(&c, NULL);
   outbound_call(&c, 14 * SEC, 6 * SEC, 10 * SEC, 0);
   dump(&c);
-  assert_int_equal(count_type(&c, RUP_EVENT_RUPTURE_BEGIN), 1);
-  assert_int_equal(count_type(&c, RUP_EVENT_RUPTURE_END), 1);
-  const rup_rupture *b0 = &find_ev(&c, RUP_EVENT_RUPTURE_BEGIN, 0)->u.rupture;
-  const rup_rupture *e = &find_ev(&c, RUP_EVENT_RUPTURE_END, 0)->u.rupture;
+  const rup_rupture *b0, *e;
+  one_rupture(&c, &b0, &e);
   assert_int_equal(b0->direction, RUP_DIR_OUTBOUND);
   assert_int_equal(e->id, b0->id);
   assert_int_equal(e->type, RUP_RUPTURE_CONNECTION_LOST);
@@ -809,10 +810,8 @@ static void test_choppy_over_speech(void **state) {
   mk(&c, NULL);
   choppy_call(&c, 1);
   dump(&c);
-  assert_int_equal(count_type(&c, RUP_EVENT_RUPTURE_BEGIN), 1);
-  assert_int_equal(count_type(&c, RUP_EVENT_RUPTURE_END), 1);
-  const rup_rupture *b = &find_ev(&c, RUP_EVENT_RUPTURE_BEGIN, 0)->u.rupture;
-  const rup_rupture *e = &find_ev(&c, RUP_EVENT_RUPTURE_END, 0)->u.rupture;
+  const rup_rupture *b, *e;
+  one_rupture(&c, &b, &e);
   assert_int_equal(b->type, RUP_RUPTURE_CHOPPY_AUDIO);
   assert_int_equal(e->type, RUP_RUPTURE_CHOPPY_AUDIO);
   assert_int_equal(e->direction, RUP_DIR_INBOUND);
@@ -876,9 +875,8 @@ static void test_finish_ends_everything_and_poll(void **state) {
   p.a_lost_to = 10 * SEC;
   run(&c, &p);
   dump(&c);
-  assert_int_equal(count_type(&c, RUP_EVENT_RUPTURE_BEGIN), 1);
-  assert_int_equal(count_type(&c, RUP_EVENT_RUPTURE_END), 1);
-  const rup_rupture *e = &find_ev(&c, RUP_EVENT_RUPTURE_END, 0)->u.rupture;
+  const rup_rupture *e;
+  one_rupture(&c, NULL, &e);
   assert_true(e->end_us <= 4500 * MS && e->end_us > e->start_us);
   /* the same events through the poll queue */
   const rup_event *ev;
