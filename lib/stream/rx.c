@@ -4,33 +4,39 @@
 
 #include <math.h>
 
-#define SEEN_WORDS (RUP_SEQ_WINDOW / 64)
+_Static_assert(RUP_SEQ_MOD % RUP_SEQ_WINDOW == 0 && RUP_SEQ_WINDOW % 64 == 0, "ring index = seq low bits");
+_Static_assert(RUP_SEQ_WINDOW > RUP_MAX_MISORDER, "a misordered packet's bit is in the window");
 
-/* ---- seen window: bit d set = extended seq (ext_max - d) received ---- */
+/* ---- seen window: a ring of RUP_SEQ_WINDOW bits indexed by the sequence number's low
+ * bits (the window divides 2^16, so the index is the same for the extended number). The
+ * bits of max_seq - d for d < RUP_SEQ_WINDOW are current; advancing the highest number
+ * clears only the positions it passes over. ---- */
 
-static int seen_get(const rup_rx *rx, uint32_t d) {
-  if (d >= RUP_SEQ_WINDOW) return 0;
-  return (int)((rx->seen[d / 64] >> (d % 64)) & 1u);
+static uint32_t seen_idx(uint16_t seq) { return seq & (RUP_SEQ_WINDOW - 1u); }
+
+static int seen_get(const rup_rx *rx, uint16_t seq) {
+  uint32_t i = seen_idx(seq);
+  return (int)((rx->seen[i / 64] >> (i % 64)) & 1u);
 }
 
-static void seen_set(rup_rx *rx, uint32_t d) {
-  if (d < RUP_SEQ_WINDOW) rx->seen[d / 64] |= (uint64_t)1 << (d % 64);
+static void seen_set(rup_rx *rx, uint16_t seq) {
+  uint32_t i = seen_idx(seq);
+  rx->seen[i / 64] |= (uint64_t)1 << (i % 64);
 }
 
-/* The highest sequence number advanced by k: every bit moves k positions away. */
-static void seen_shift(rup_rx *rx, uint32_t k) {
+/* The highest number moves from `from` by k: positions from+1 .. from+k start unseen. */
+static void seen_advance(rup_rx *rx, uint16_t from, uint32_t k) {
   if (k >= RUP_SEQ_WINDOW) {
     memset(rx->seen, 0, sizeof rx->seen);
     return;
   }
-  uint32_t w = k / 64, b = k % 64;
-  for (uint32_t j = SEEN_WORDS; j-- > 0;) {
-    uint64_t v = 0;
-    if (j >= w) {
-      v = rx->seen[j - w] << b;
-      if (b && j >= w + 1) v |= rx->seen[j - w - 1] >> (64 - b);
-    }
-    rx->seen[j] = v;
+  uint32_t i = seen_idx((uint16_t)(from + 1));
+  while (k > 0) {
+    uint32_t b = i % 64, n = 64 - b < k ? 64 - b : k;
+    uint64_t mask = n == 64 ? ~(uint64_t)0 : (((uint64_t)1 << n) - 1) << b;
+    rx->seen[i / 64] &= ~mask;
+    k -= n;
+    i = (i + n) & (RUP_SEQ_WINDOW - 1u);
   }
 }
 
@@ -45,7 +51,7 @@ static void init_seq(rup_rx *rx, uint16_t seq) {
   rx->expected_prior = 0;
   /* Our additions restart with the sequence space they describe. */
   memset(rx->seen, 0, sizeof rx->seen);
-  seen_set(rx, 0);
+  seen_set(rx, seq);
   rx->duplicates = 0;
   rx->reordered = 0;
   rup__burst_init(&rx->burst, rx->burst.gmin);
@@ -106,9 +112,9 @@ static unsigned update_seq(rup_rx *rx, uint16_t seq) {
       rx->duplicates++;
     } else {
       if (seq < rx->max_seq) rx->cycles += RUP_SEQ_MOD; /* RFC 3550 A.1: wrapped */
+      seen_advance(rx, rx->max_seq, udelta);
+      seen_set(rx, seq);
       rx->max_seq = seq;
-      seen_shift(rx, udelta);
-      seen_set(rx, 0);
       /* RFC 3611 A.2 fed per sequence position: udelta-1 missing, then this one. */
       rup__burst_lost_run(&rx->burst, (uint64_t)udelta - 1);
       rup__burst_packet(&rx->burst, 0);
@@ -129,12 +135,12 @@ static unsigned update_seq(rup_rx *rx, uint16_t seq) {
   } else {
     /* RFC 3550 A.1: duplicate or reordered packet, counted. A hole filled late is not
      * fed to RFC 3611 A.2 (it was fed as lost: "treated as discarded"). */
-    uint32_t d = (uint16_t)(rx->max_seq - seq); /* 1 .. MAX_MISORDER-1 */
-    if (seen_get(rx, d)) {
+    /* max_seq - seq is 1 .. MAX_MISORDER-1 < RUP_SEQ_WINDOW: its bit is current */
+    if (seen_get(rx, seq)) {
       flags |= RUP_RX_DUPLICATE;
       rx->duplicates++;
     } else {
-      seen_set(rx, d);
+      seen_set(rx, seq);
       flags |= RUP_RX_REORDERED;
       rx->reordered++;
     }

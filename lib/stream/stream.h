@@ -103,7 +103,8 @@ typedef struct rup_rx {
   uint64_t probation_dropped;          /* not counted: probation or single large jump (bad_seq) */
   uint64_t bad_seq_dropped;            /* the bad_seq part of probation_dropped */
   int started;                         /* a first packet was seen */
-  /* duplicates / reordering: bit i set = ext seq (ext_max - i) received. seen, duplicates,
+  /* duplicates / reordering: a ring of bits, bit (seq mod RUP_SEQ_WINDOW) set = received, current
+   * for the RUP_SEQ_WINDOW numbers up to max_seq (rx.c). seen, duplicates,
    * reordered and burst restart with init_seq (with `received`), i.e. on a source restart. */
   uint64_t seen[RUP_SEQ_WINDOW / 64];
   uint64_t duplicates, reordered;

@@ -135,6 +135,40 @@ static void test_reorder_across_wrap(void **state) {
   assert_int_equal(feed(&rx, 65535, 0, t + 20001), RUP_RX_VALID | RUP_RX_DUPLICATE);
 }
 
+/* The duplicate/reorder window is a ring of bits indexed by the sequence number's low
+ * bits: jumps within a word, across words, across the ring's end and past the whole ring
+ * must leave the passed-over numbers unseen and keep the received ones. */
+static void test_seen_window_jumps(void **state) {
+  (void)state;
+  rup_rx rx;
+  rup__rx_init(&rx, 8000, 16);
+  /* 1..1020 in order: every position of the ring was set once, so each jump below passes
+   * over bits from the previous lap that must be cleared */
+  int64_t t = feed_run(&rx, 1, 1020, 0);
+  const unsigned NEW = RUP_RX_VALID | RUP_RX_NEW_MAX, REO = RUP_RX_VALID | RUP_RX_REORDERED,
+                 DUP = RUP_RX_VALID | RUP_RX_DUPLICATE;
+  struct {
+    uint16_t seq;
+    unsigned flags;
+  } steps[] = {
+      {1090, NEW}, {1060, REO}, {1060, DUP}, {1024, REO}, {1021, REO}, {1020, DUP}, /* across the ring's end */
+      {1089, REO}, {1090, DUP}, {1030, REO}, {1031, REO},
+      {1095, NEW}, {1093, REO}, {1094, REO}, {1092, REO}, {1091, REO}, {1092, DUP}, /* within a word */
+      {3089, NEW}, {3060, REO}, {3060, DUP}, {2990, REO}, {3089, DUP},              /* 1994 ahead: all passed */
+      {3090, NEW}, {3091, NEW}, {3090, DUP},
+  };
+  uint64_t reo = rx.reordered, dup = rx.duplicates;
+  for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+    unsigned f = feed(&rx, steps[i].seq, 160u * steps[i].seq, t += 1000);
+    if (f != steps[i].flags) fail_msg("step %zu (seq %u): flags %#x, expected %#x", i, steps[i].seq, f, steps[i].flags);
+    reo += f == REO;
+    dup += f == DUP;
+  }
+  assert_int_equal(rx.reordered, reo);
+  assert_int_equal(rx.duplicates, dup);
+  assert_int_equal(rx.max_seq, 3091);
+}
+
 static void test_duplicates_make_lost_negative(void **state) {
   (void)state;
   rup_rx rx;
@@ -761,6 +795,7 @@ int main(void) {
       cmocka_unit_test(test_wrap_counts_cycles),
       cmocka_unit_test(test_reorder_within_misorder),
       cmocka_unit_test(test_reorder_across_wrap),
+      cmocka_unit_test(test_seen_window_jumps),
       cmocka_unit_test(test_duplicates_make_lost_negative),
       cmocka_unit_test(test_single_large_jump_not_counted),
       cmocka_unit_test(test_restart_after_two_jumps),
