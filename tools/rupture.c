@@ -80,6 +80,9 @@ static void usage_replay(FILE *fp) {
         "  --interval SEC   time-series sampling interval for --csv and --svg (default 1)\n"
         "  --decode[=WHAT]  decode media to verify what was seen: audio, video or all\n"
         "                   (default all; needs a build with libopus and libvpx)\n"
+        "  --stats-only     statistics only (RFC 3550, RFC 3611, tshark's conventions):\n"
+        "                   no playback models, no ruptures; the fast path for corpora.\n"
+        "                   Not with --note, --svg or --decode; --csv writes no ruptures file\n"
         "  --quiet, -q      no progress bar and no per-input messages on stderr\n"
         "  --help, -h       this text\n"
         "\n"
@@ -224,6 +227,7 @@ typedef struct opts {
   const char *svg, *csv_dir, *note;
   int64_t interval_us;
   int decode_audio, decode_video;
+  int stats_only;
   int quiet;
   rup_endpoint local[MAX_LOCAL];
   size_t nlocal;
@@ -289,6 +293,11 @@ static void mmss(char *buf, size_t n, double s) {
 
 /* The readable timeline printed after the stream table. */
 static void print_timeline(const rup_session *s, int64_t base) {
+  rup_summary sum;
+  if (rup_session_get_summary(s, &sum) == 0 && !sum.ruptures_analysed) {
+    printf("ruptures not analysed (--stats-only)\n");
+    return;
+  }
   size_t n = rup_session_get_rupture_count(s);
   if (n == 0) {
     printf("no ruptures\n");
@@ -334,8 +343,9 @@ static void print_summary_line(const char *path, const rup_session *s, const rup
     }
   }
   double dur = ti && ti->first_ts_us != INT64_MIN ? (double)(ti->last_ts_us - ti->first_ts_us) / 1e6 : 0;
-  printf(", %.1f s, %zu streams, loss %.2f%%, %u ruptures (%.1f s, longest %.1f s)", dur, n,
-         exp ? 100.0 * (double)lost / (double)exp : 0.0, sum.rupture_count, sum.rupture_time_s, sum.longest_s);
+  printf(", %.1f s, %zu streams, loss %.2f%%", dur, n, exp ? 100.0 * (double)lost / (double)exp : 0.0);
+  if (sum.ruptures_analysed)
+    printf(", %u ruptures (%.1f s, longest %.1f s)", sum.rupture_count, sum.rupture_time_s, sum.longest_s);
   if (sum.has_mos) printf(", MOS min %.2f", sum.mos_min);
   printf("\n");
 }
@@ -412,7 +422,7 @@ static int write_outputs(const opts *o, const char *path, const char *stem, cons
       if (write_file(buf, w_series, &a)) code = EXIT_IO;
     }
     snprintf(buf, sizeof buf, "%s%s%s-ruptures.csv", o->csv_dir, ends_with(o->csv_dir, "/") ? "" : "/", stem);
-    if (write_file(buf, w_ruptures, &a)) code = EXIT_IO;
+    if (!o->stats_only && write_file(buf, w_ruptures, &a)) code = EXIT_IO;
   }
   return code;
 }
@@ -438,6 +448,7 @@ static int replay_one(const opts *o, const char *path, const char *stem, progres
   rup_settings_default(&set);
   set.decode_audio = o->decode_audio;
   set.decode_video = o->decode_video;
+  set.statistics_only = o->stats_only;
   replay_ctx ctx = {pr, NULL};
   int want_series = o->svg || o->csv_dir;
   if (want_series && rup_report_series_new(&ctx.series, 0, NULL) < 0) {
@@ -573,6 +584,8 @@ static int cmd_replay(int argc, char **argv) {
       } else {
         o.nlocal++;
       }
+    } else if (strcmp(a, "--stats-only") == 0) {
+      o.stats_only = 1;
     } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
       o.quiet = 1;
     } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -589,6 +602,10 @@ static int cmd_replay(int argc, char **argv) {
       else if (inputs_add(&in, a) < 0)
         rc = EXIT_INTERNAL;
     }
+  }
+  if (rc == EXIT_OK && o.stats_only && (o.note || o.svg || o.decode_audio || o.decode_video)) {
+    fprintf(stderr, "rupture: --stats-only analyses no ruptures: --note, --svg and --decode need them\n");
+    rc = EXIT_USAGE;
   }
   if (rc == EXIT_OK && in.n == 0) {
     fprintf(stderr, argc ? "rupture: no capture found\n" : "rupture: replay needs an INPUT\n");

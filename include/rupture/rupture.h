@@ -287,7 +287,7 @@ RUP_API int rup_endpoint_parse(rup_endpoint *ep, const char *text);
  */
 
 /** Current version of ::rup_settings. */
-#define RUP_SETTINGS_VERSION 1
+#define RUP_SETTINGS_VERSION 2
 
 /** Session settings; fill with rup_settings_default() and then edit. */
 typedef struct rup_settings {
@@ -315,6 +315,17 @@ typedef struct rup_settings {
   uint32_t max_ruptures;       /**< Ruptures kept in the history (older ones are dropped and counted). @since 0.1 */
   int32_t decode_audio;        /**< 1: decode Opus with libopus (concealment and speech from the signal; default 0). Needs the library built with the decode feature (#RUP_ERR_UNSUPPORTED otherwise). @since 0.1 */
   int32_t decode_video;        /**< 1: decode VP8/VP9 with libvpx (undecodable and frozen pictures; default 0). @since 0.1 */
+  /**
+   * 1: statistics only (default 0). Every stream keeps its RFC 3550, RFC 3611 and
+   * tshark-convention statistics, exactly as in a full session, but no playback
+   * model runs and no impairment or rupture is analysed: the fast path for
+   * statistics over a corpus (docs/performance.md). Playback fields of
+   * ::rup_stream_stats stay unknown (has_playback 0), rup_summary::ruptures_analysed
+   * is 0. Cannot be combined with decode_audio / decode_video.
+   * Settings of version 1 (without this field) get 0.
+   * @since 0.1 (settings version 2)
+   */
+  int32_t statistics_only;
 } rup_settings;
 
 /**
@@ -840,7 +851,7 @@ RUP_API size_t rup_session_get_rupture_count(const rup_session *s);
 RUP_API int rup_session_get_rupture(const rup_session *s, size_t index, rup_rupture *out);
 
 /** Current version of ::rup_summary. */
-#define RUP_SUMMARY_VERSION 1
+#define RUP_SUMMARY_VERSION 2
 
 /** Session-level summary of ruptures and quality. */
 typedef struct rup_summary {
@@ -855,6 +866,7 @@ typedef struct rup_summary {
   double mos_min;                /**< Lowest smoothed MOS of any participant and direction. */
   int32_t quality_level_min;     /**< Lowest quality level reached, -1 if never computed. */
   uint32_t ruptures_dropped;     /**< Ruptures not kept because the history was full. */
+  int32_t ruptures_analysed;     /**< 1 if ruptures were analysed; 0 in a rup_settings::statistics_only session, whose rupture fields are then unknown, not zero. @since 0.1 (summary version 2) */
 } rup_summary;
 
 /**
@@ -1098,7 +1110,8 @@ RUP_API int rup_report_write_json(const rup_session *s, const rup_trace *t, cons
  * @param[in] s the session (normally after rup_session_finish()).
  * @param[in] t the trace it was replayed from (time base: its first record), or NULL.
  * @param[in] fp an open stdio stream (`FILE *`).
- * @return 0, #RUP_ERR_IO or #RUP_ERR_INVALID_ARGUMENT.
+ * @return 0, #RUP_ERR_IO, #RUP_ERR_INVALID_ARGUMENT, or #RUP_ERR_INVALID_STATE for a
+ *   rup_settings::statistics_only session (no ruptures analysed).
  * @since 0.1
  */
 RUP_API int rup_report_write_note(const rup_session *s, const rup_trace *t, void *fp);
@@ -1125,7 +1138,8 @@ RUP_API int rup_report_write_csv_streams(const rup_session *s, const rup_trace *
  * @param[in] path the input path for the first column, or NULL (empty).
  * @param[in] header 1 to write the header row first.
  * @param[in] fp an open stdio stream (`FILE *`).
- * @return 0, #RUP_ERR_IO or #RUP_ERR_INVALID_ARGUMENT.
+ * @return 0, #RUP_ERR_IO, #RUP_ERR_INVALID_ARGUMENT, or #RUP_ERR_INVALID_STATE for a
+ *   rup_settings::statistics_only session.
  * @since 0.1
  */
 RUP_API int rup_report_write_csv_ruptures(const rup_session *s, const rup_trace *t, const char *path, int header,
@@ -1233,7 +1247,8 @@ RUP_API int rup_report_write_csv_series(const rup_report_series *r, const rup_se
  * @param[in] r the series sampled during the call, or NULL.
  * @param[in] title heading (e.g. the file name), or NULL.
  * @param[in] fp an open stdio stream (`FILE *`).
- * @return 0, #RUP_ERR_IO, #RUP_ERR_NOMEM or #RUP_ERR_INVALID_ARGUMENT.
+ * @return 0, #RUP_ERR_IO, #RUP_ERR_NOMEM, #RUP_ERR_INVALID_ARGUMENT, or
+ *   #RUP_ERR_INVALID_STATE for a rup_settings::statistics_only session.
  * @since 0.1
  */
 RUP_API int rup_report_write_svg(const rup_session *s, const rup_trace *t, const rup_report_series *r,

@@ -245,6 +245,10 @@ int rup_report_write_json(const rup_session *s, const rup_trace *t, const char *
   jw w = {fp, 1};
   open_obj(&w, NULL);
   kstr(&w, "rupture_version", rup_version_string());
+  rup_summary sum;
+  rup_session_get_summary(s, &sum);
+  /* "statistics": rup_settings::statistics_only, ruptures not analysed (null, not empty) */
+  kstr(&w, "analysis", sum.ruptures_analysed ? "full" : "statistics");
   open_obj(&w, "input");
   if (path)
     kstr(&w, "path", path);
@@ -280,6 +284,13 @@ int rup_report_write_json(const rup_session *s, const rup_trace *t, const char *
   fputc(']', fp);
   w.first = 0;
 
+  if (!sum.ruptures_analysed) {
+    knull(&w, "ruptures");
+    knull(&w, "summary");
+    close_obj(&w);
+    fputc('\n', fp);
+    return ferror(fp) ? RUP_ERR_IO : 0;
+  }
   key(&w, "ruptures");
   fputc('[', fp);
   size_t nr = rup_session_get_rupture_count(s);
@@ -291,8 +302,6 @@ int rup_report_write_json(const rup_session *s, const rup_trace *t, const char *
   }
   fputc(']', fp);
   w.first = 0;
-  rup_summary sum;
-  rup_session_get_summary(s, &sum);
   open_obj(&w, "summary");
   kuint(&w, "rupture_count", sum.rupture_count);
   knum(&w, "rupture_time_s", sum.rupture_time_s);

@@ -21,6 +21,7 @@ static double dur_s(const rup_rupture *r, int64_t end) {
 int rup_report_write_note(const rup_session *s, const rup_trace *t, void *fpv) {
   FILE *fp = fpv;
   if (!s || !fp) return RUP_ERR_INVALID_ARGUMENT;
+  if (!rup__report_ruptures_analysed(s)) return RUP_ERR_INVALID_STATE;
   int64_t base, last;
   rup__report_span(s, t, &base, &last);
   double length = (double)(last - base) / 1e6;

@@ -45,6 +45,10 @@ struct rup_report_series {
   uint64_t q_dropped;
 };
 
+/* 1 if the session analysed ruptures (not rup_settings::statistics_only): the note, the
+ * SVG timeline and the ruptures CSV are about ruptures and refuse a session without. */
+int rup__report_ruptures_analysed(const rup_session *s);
+
 /* Time base of a report: the first record of the trace, else the first packet of any
  * stream; *last_us the last record (or packet). Both 0 when nothing was seen. */
 void rup__report_span(const rup_session *s, const rup_trace *t, int64_t *base_us, int64_t *last_us);

@@ -25,6 +25,11 @@ const char *rup__rupture_words(int t) {
   }
 }
 
+int rup__report_ruptures_analysed(const rup_session *s) {
+  rup_summary sum;
+  return rup_session_get_summary(s, &sum) == 0 && sum.ruptures_analysed;
+}
+
 void rup__report_span(const rup_session *s, const rup_trace *t, int64_t *base_us, int64_t *last_us) {
   rup_trace_info ti;
   int have_trace = t && rup_trace_get_info(t, &ti) == 0 && ti.first_ts_us != INT64_MIN;
@@ -318,6 +323,7 @@ int rup_report_write_csv_ruptures(const rup_session *s, const rup_trace *t, cons
                                   void *fpv) {
   FILE *fp = fpv;
   if (!s || !fp) return RUP_ERR_INVALID_ARGUMENT;
+  if (!rup__report_ruptures_analysed(s)) return RUP_ERR_INVALID_STATE;
   if (header)
     fputs("path,id,type,cause,severity,direction,participant,ssrcs,start_s,detected_s,end_s,duration_s,"
           "speech_missed_s,repair,acknowledged,acknowledged_s\n", fp);

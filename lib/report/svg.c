@@ -201,6 +201,7 @@ int rup_report_write_svg(const rup_session *s, const rup_trace *t, const rup_rep
                          void *fpv) {
   FILE *fp = fpv;
   if (!s || !fp) return RUP_ERR_INVALID_ARGUMENT;
+  if (!rup__report_ruptures_analysed(s)) return RUP_ERR_INVALID_STATE;
   plot p = {fp, 0, 0};
   int64_t last;
   rup__report_span(s, t, &p.base, &last);

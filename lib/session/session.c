@@ -5,7 +5,8 @@
 #include <strings.h>
 
 /* Size of each known version of the public structs (append-only, STYLE.md §2.9). */
-static const size_t settings_size[] = {0, sizeof(rup_settings)};
+/* Size of each struct version: a caller built against an older header passes less. */
+static const size_t settings_size[] = {0, offsetof(rup_settings, statistics_only), sizeof(rup_settings)};
 static const size_t stats_size[] = {0, sizeof(rup_stream_stats)};
 static const size_t counters_size[] = {0, sizeof(rup_session_counters)};
 
@@ -77,7 +78,9 @@ int rup_session_new(rup_session **out, const rup_settings *st, const rup_callbac
       set.audio_max_delay_us < set.audio_min_delay_us || set.audio_dropout_min_us < 0 ||
       set.choppy_window_us < 0 || set.video_freeze_min_us < 0 || set.connection_lost_min_us < 0 ||
       set.lag_one_way_us <= 0 || set.lag_min_us < 0 || set.merge_gap_us < 0 || set.end_hold_us < 0 ||
-      set.hint_cooldown_us < 0 || set.max_ruptures > (1u << 24) || set.choppy_count > RUP_DET_SHORT)
+      set.hint_cooldown_us < 0 || set.max_ruptures > (1u << 24) || set.choppy_count > RUP_DET_SHORT ||
+      (set.statistics_only != 0 && set.statistics_only != 1) ||
+      (set.statistics_only && (set.decode_audio || set.decode_video)))
     return RUP_ERR_INVALID_ARGUMENT;
   if (cb && (cb->version < 1 || cb->version > RUP_CALLBACKS_VERSION)) return RUP_ERR_VERSION;
 #if !RUP_HAVE_DECODE
@@ -210,7 +213,7 @@ static void stream_set_codec(rup_stream *st, int codec, int pt, uint32_t clock_r
 static void stream_set_codec_and_model(rup_session *s, rup_stream *st, int codec, int pt,
                                        uint32_t clock_rate, int guessed) {
   stream_set_codec(st, codec, pt, clock_rate, guessed);
-  rup__playback_setup(s, st);
+  if (!s->st.statistics_only) rup__playback_setup(s, st);
   rup__session_sync_view(st);
 }
 
@@ -387,7 +390,7 @@ static int push_rtp(rup_session *s, const uint8_t *buf, size_t len, int directio
   if (st->rx.packets == 0) st->interval_start_us = s->now_us;
   unsigned flags = rup__rx_update(&st->rx, rtp.seq, rtp.ts, s->now_us, rtp.payload_len,
                                   rtp.marker, rtp.payload_type);
-  if (flags & RUP_RX_VALID) rup__detect_packet(&s->det, &st->det, rtp.ts, s->now_us);
+  if ((flags & RUP_RX_VALID) && !s->st.statistics_only) rup__detect_packet(&s->det, &st->det, rtp.ts, s->now_us);
   if (s->ext_audio_level_id) {
     rup_rtp_ext_elem e;
     int voice, level;
@@ -431,7 +434,7 @@ int rup_session_push_udp(rup_session *s, const uint8_t *buf, size_t len, int dir
     case RUP_WIRE_DTLS: s->counters.dtls++; break;
     default: s->counters.unknown++; break;
   }
-  if (!rup_err_is_fatal(rv)) rup__detect_run(&s->det, s->now_us);
+  if (!rup_err_is_fatal(rv) && !s->st.statistics_only) rup__detect_run(&s->det, s->now_us);
   return leave(s, rv);
 }
 
@@ -459,6 +462,7 @@ int64_t rup_session_next_deadline(const rup_session *s) {
   int64_t next = INT64_MAX;
   for (size_t i = 0; i < s->n_streams; i++)
     if (s->streams[i]->deadline < next) next = s->streams[i]->deadline;
+  if (s->st.statistics_only) return next;
   int64_t d = rup__detect_deadline(&s->det, s->now_us);
   return d < next ? d : next;
 }
@@ -472,7 +476,7 @@ int rup_session_advance(rup_session *s, int64_t now_us) {
     rup__playback_advance(s, s->streams[i], now_us);
     rup__session_refresh_deadline(s, s->streams[i]);
   }
-  rup__detect_run(&s->det, now_us);
+  if (!s->st.statistics_only) rup__detect_run(&s->det, now_us);
   return leave(s, 0);
 }
 
@@ -485,7 +489,7 @@ int rup_session_finish(rup_session *s, int64_t now_us) {
     rup__playback_finish(s, s->streams[i], now_us);
     rup__session_refresh_deadline(s, s->streams[i]);
   }
-  rup__detect_finish(&s->det, now_us);
+  if (!s->st.statistics_only) rup__detect_finish(&s->det, now_us);
   s->finished = 1;
   return leave(s, 0);
 }
@@ -623,13 +627,14 @@ int rup_session_get_rupture(const rup_session *s, size_t index, rup_rupture *out
   return rup__detect_rupture(&s->det, index, out);
 }
 
-static const size_t summary_size[] = {0, sizeof(rup_summary)};
+static const size_t summary_size[] = {0, offsetof(rup_summary, ruptures_analysed), sizeof(rup_summary)};
 
 int rup_session_get_summary_versioned(const rup_session *s, int version, rup_summary *out) {
   if (!s || !out) return RUP_ERR_INVALID_ARGUMENT;
   if (version < 1 || (size_t)version >= RUP_ARRAY_LEN(summary_size)) return RUP_ERR_VERSION;
   rup_summary o;
   rup__detect_summary(&s->det, s->now_us, &o);
+  o.ruptures_analysed = !s->st.statistics_only;
   o.version = (uint32_t)version;
   memcpy(out, &o, summary_size[version]);
   return 0;

@@ -268,6 +268,16 @@ static int describe(rup__disc *d, rup__disc_ssrc *e, int codec, uint32_t clock, 
 
 int rup__disc_packet(rup__disc *d, const uint8_t *buf, size_t len, int dir, int64_t arrival_us,
                      const rup_endpoint *src, const rup_endpoint *dst, rup__disc_result *res) {
+  /* Most packets belong to a stream already decided: look it up by the SSRC field
+   * before parsing (what follows returns 0 for such a stream whatever the packet). */
+  if (len >= 12) {
+    uint32_t ssrc = rup__rd32(buf + 8);
+    for (size_t i = 0; i < d->n_ssrc; i++)
+      if (d->ssrc[i].ssrc == ssrc && d->ssrc[i].dir == dir) {
+        if (d->ssrc[i].state != RUP__DISC_PENDING) return 0;
+        break;
+      }
+  }
   rup_rtp r;
   if (rup__wire_classify(buf, len) != RUP_WIRE_RTP || rup__rtp_parse(&r, buf, len) < 0) return 0;
   rup__disc_ssrc *e = find_or_add(d, r.ssrc, dir);

@@ -550,6 +550,7 @@ int rup_trace_next(rup_trace *t, rup_trace_packet *pkt) {
 }
 
 const rup_mem *rup__trace_mem(const rup_trace *t) { return &t->mem; }
+uint64_t rup__trace_bytes_read(const rup_trace *t) { return t->info.bytes_read; }
 
 int rup_trace_get_info_versioned(const rup_trace *t, int version, rup_trace_info *out) {
   if (!t || !out) return RUP_ERR_INVALID_ARGUMENT;

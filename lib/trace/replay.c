@@ -263,8 +263,8 @@ int rup_replay(rup_session *s, rup_trace *t, const rup_replay_options *opt) {
       rc = hold(st, s, &pkt, dir, arrival);
     if (rc < 0) break;
 
-    rup_trace_get_info(t, &info);
-    if (opt && opt->on_progress && info.bytes_read >= next_progress) {
+    if (opt && opt->on_progress && rup__trace_bytes_read(t) >= next_progress) {
+      rup_trace_get_info(t, &info);
       next_progress = info.bytes_read + PROGRESS_STEP;
       if (opt->on_progress(info.bytes_read, info.file_size, opt->user_data) != 0) {
         rc = RUP_ERR_CALLBACK_FAILURE;

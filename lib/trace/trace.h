@@ -73,6 +73,8 @@ int rup__decode_frame(uint32_t linktype, const uint8_t *frame, size_t caplen, ru
 
 /* The allocator a reader was opened with (used by the replay driver). */
 const rup_mem *rup__trace_mem(const rup_trace *t);
+/* Bytes consumed so far (rup_trace_info::bytes_read, without copying the info). */
+uint64_t rup__trace_bytes_read(const rup_trace *t);
 
 /* ---- SIP / SDP (sdp.c) ---- */
 

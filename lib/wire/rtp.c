@@ -8,7 +8,14 @@
 #define EXT_TWO_BYTE_MASK 0xFFF0u      /* libwebrtc kTwoByteExtensionProfileId masking */
 
 int rup__rtp_parse(rup_rtp *out, const uint8_t *buf, size_t len) {
-  memset(out, 0, sizeof *out);
+  /* Every field but the csrc entries past csrc_count is set (no memset of the 60-byte
+   * CSRC list: this runs twice per packet in a replay). */
+  out->marker = out->payload_type = out->csrc_count = out->has_extension = out->padding_len = 0;
+  out->seq = 0;
+  out->ts = out->ssrc = 0;
+  out->ext_profile = 0;
+  out->ext = out->payload = NULL;
+  out->ext_len = out->payload_len = 0;
   if (buf == NULL || len < RTP_FIXED_LEN) return RUP_ERR_MALFORMED; /* RFC 3550 §5.1: 12-byte fixed header */
   if ((buf[0] >> 6) != 2) return RUP_ERR_MALFORMED;                   /* RFC 3550 §5.1: V = 2 */
   int padding = (buf[0] >> 5) & 1;

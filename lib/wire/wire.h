@@ -37,7 +37,7 @@ typedef struct rup_rtp {
   uint16_t seq;
   uint32_t ts;
   uint32_t ssrc;
-  uint32_t csrc[15];
+  uint32_t csrc[15];           /* the first csrc_count are set */
   uint16_t ext_profile;        /* 0xBEDE one-byte, 0x100x two-byte, else opaque */
   const uint8_t *ext;          /* extension data (after the 4-byte ext header) */
   size_t ext_len;              /* bytes */

@@ -5,7 +5,9 @@ Reads each pcap itself (Ethernet/raw IPv4/UDP, µs or ns, either byte order;
 stdlib only), recomputes per SSRC the RFC 3550 A.1 sequence state (probation,
 wrap, bad_seq restart), A.3 expected/lost and the A.8 interarrival jitter, and
 compares them with the CLI's JSON. Written from the RFC text, separately from
-the C code, so a shared misreading would have to be made twice.
+the C code, so a shared misreading would have to be made twice. The same is
+checked of `replay --stats-only`, whose statistics must equal the full run's
+field for field (only the playback fields are null there, and no ruptures).
 
 usage: rfc3550_check.py RUPTURE_CLI CAPTURE [CAPTURE...]
 """
@@ -101,9 +103,49 @@ class Source:
         self.last_ts = ts
 
 
+# Stream fields that come from the playback models (null in --stats-only).
+PLAYBACK = {'frames', 'frames_decoded', 'frames_dropped', 'keyframes', 'freeze_count',
+            'total_freezes_duration_s', 'pause_count', 'total_pauses_duration_s',
+            'concealed_s', 'concealment_events', 'packets_discarded', 'interruption_count',
+            'total_interruption_duration_s', 'dtx_s', 'muted_s', 'speech_s', 'mos', 'decode'}
+
+
+def replay(cli, path, *extra):
+    return json.loads(subprocess.run([cli, 'replay', path, '--json', *extra], check=True,
+                                     capture_output=True, text=True).stdout)
+
+
+def compare_stats_only(path, full, fast):
+    """Problems of the --stats-only document against the full one."""
+    problems = []
+    if full['analysis'] != 'full' or fast['analysis'] != 'statistics':
+        problems.append(f"analysis {full['analysis']}/{fast['analysis']}")
+    if fast['ruptures'] is not None or fast['summary'] is not None:
+        problems.append('ruptures/summary not null in --stats-only')
+    if fast['input'] != full['input'] or len(fast['streams']) != len(full['streams']):
+        problems.append('input or stream list differs')
+    for a, b in zip(full['streams'], fast['streams']):
+        for k, v in a.items():
+            if k in PLAYBACK:
+                if b[k] is not None and k != 'mos':
+                    problems.append(f"SSRC {a['ssrc']:#x}: {k} = {b[k]} in --stats-only")
+            elif b.get(k) != v:
+                problems.append(f"SSRC {a['ssrc']:#x}: {k} {v} (full) != {b.get(k)} (--stats-only)")
+    return [f'{path}: {p}' for p in problems]
+
+
 def check(cli, path):
-    doc = json.loads(subprocess.run([cli, 'replay', path, '--json'], check=True,
-                                    capture_output=True, text=True).stdout)
+    full = replay(cli, path)
+    fast = replay(cli, path, '--stats-only')
+    mismatch = compare_stats_only(path, full, fast)
+    for m in mismatch:
+        print(m)
+    bad_full, n = check_doc(path, full)
+    bad_fast, _ = check_doc(path, fast)
+    return bad_full + bad_fast + (1 if mismatch else 0), n
+
+
+def check_doc(path, doc):
     ours = {s['ssrc']: s for s in doc['streams']}
     srcs = {}
     for t_us, p in read_pcap(path):

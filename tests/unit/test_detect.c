@@ -399,6 +399,67 @@ static void test_av_outage(void **state) {
   rup_session_del(c.s);
 }
 
+/* rup_settings::statistics_only: the same outage call gives the same statistics, no
+ * playback model, no rupture event and a summary that says ruptures were not analysed;
+ * a full session of the same call finds the av_outage (the test above). */
+static void test_statistics_only(void **state) {
+  (void)state;
+  call full, fast;
+  rup_settings st;
+  rup_settings_default(&st);
+  mk(&full, &st);
+  st.statistics_only = 1;
+  mk(&fast, &st);
+  plan p = base_plan(12 * SEC);
+  p.video = 1;
+  p.v_lost_from = p.a_lost_from = 3 * SEC;
+  p.v_lost_to = p.a_lost_to = 6 * SEC;
+  run(&full, &p);
+  run(&fast, &p);
+  assert_int_equal(rup_session_get_rupture_count(full.s), 1);
+  assert_int_equal(fast.nev, 0);
+  assert_int_equal(rup_session_get_rupture_count(fast.s), 0);
+  rup_summary sf, so;
+  assert_int_equal(rup_session_get_summary(full.s, &sf), 0);
+  assert_int_equal(rup_session_get_summary(fast.s, &so), 0);
+  assert_int_equal(sf.ruptures_analysed, 1);
+  assert_int_equal(so.ruptures_analysed, 0);
+  assert_int_equal(rup_session_get_stream_count(fast.s), rup_session_get_stream_count(full.s));
+  for (size_t i = 0; i < rup_session_get_stream_count(full.s); i++) {
+    rup_stream_stats a, b;
+    assert_int_equal(rup_session_get_stream_stats(full.s, i, &a), 0);
+    assert_int_equal(rup_session_get_stream_stats(fast.s, i, &b), 0);
+    assert_int_equal(a.ssrc, b.ssrc);
+    assert_int_equal(a.codec, b.codec);
+    assert_int_equal(a.packets, b.packets);
+    assert_int_equal(a.received, b.received);
+    assert_int_equal(a.expected, b.expected);
+    assert_int_equal(a.lost, b.lost);
+    assert_true(a.lost > 0);
+    assert_int_equal(a.duplicates, b.duplicates);
+    assert_int_equal(a.reordered, b.reordered);
+    assert_true(a.jitter_ms == b.jitter_ms && a.jitter_ms_max == b.jitter_ms_max);
+    assert_int_equal(a.ws_lost, b.ws_lost);
+    assert_true(a.ws_max_delta_ms == b.ws_max_delta_ms && a.ws_mean_jitter_ms == b.ws_mean_jitter_ms);
+    assert_true(a.burst_density == b.burst_density && a.gap_density == b.gap_density);
+    assert_int_equal(a.has_playback, 1);
+    assert_int_equal(b.has_playback, 0);
+    assert_int_equal(b.has_mos, 0);
+  }
+  /* the rupture reports refuse it; the JSON says "statistics" */
+  FILE *f = tmpfile();
+  assert_non_null(f);
+  assert_int_equal(rup_report_write_note(fast.s, NULL, f), RUP_ERR_INVALID_STATE);
+  assert_int_equal(rup_report_write_svg(fast.s, NULL, NULL, NULL, f), RUP_ERR_INVALID_STATE);
+  assert_int_equal(rup_report_write_csv_ruptures(fast.s, NULL, NULL, 1, f), RUP_ERR_INVALID_STATE);
+  assert_int_equal(ftell(f), 0);
+  assert_int_equal(rup_report_write_note(full.s, NULL, f), 0);
+  assert_int_equal(rup_report_write_json(fast.s, NULL, NULL, f), 0);
+  fclose(f);
+  rup_session_del(full.s);
+  rup_session_del(fast.s);
+}
+
 static void test_escalation_one_id(void **state) {
   (void)state;
   call c;
@@ -960,6 +1021,7 @@ int main(void) {
       cmocka_unit_test(test_audio_dropout),
       cmocka_unit_test(test_video_freeze_from_loss),
       cmocka_unit_test(test_av_outage),
+      cmocka_unit_test(test_statistics_only),
       cmocka_unit_test(test_escalation_one_id),
       cmocka_unit_test(test_not_ruptures),
       cmocka_unit_test(test_camera_off_unannounced),

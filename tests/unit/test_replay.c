@@ -60,14 +60,17 @@ static int compared;
 
 /* `with_sdp`: tshark was given the SDP (FILE.tshark-pt.txt), so the host describes
  * each stream as it would from that SDP: codec and clock by encoding name. */
-static void check_capture(const char *cap, const char *txt, int with_sdp) {
+static void check_capture_mode(const char *cap, const char *txt, int with_sdp, int stats_only) {
   tsrow rows[32];
   int n = parse_tshark(txt, rows, 32);
   assert_true(n >= 0);
   rup_trace *t;
   assert_int_equal(rup_trace_open(&t, cap, NULL), 0);
+  rup_settings set;
+  rup_settings_default(&set);
+  set.statistics_only = stats_only;
   rup_session *s;
-  assert_int_equal(rup_session_new(&s, NULL, NULL, NULL, NULL), 0);
+  assert_int_equal(rup_session_new(&s, &set, NULL, NULL, NULL), 0);
   for (int i = 0; with_sdp && i < n; i++) {
     int codec = strcmp(rows[i].payload, "opus") == 0 ? RUP_CODEC_OPUS
                 : strcmp(rows[i].payload, "VP8") == 0 ? RUP_CODEC_VP8
@@ -108,6 +111,12 @@ static void check_capture(const char *cap, const char *txt, int with_sdp) {
   }
   rup_session_del(s);
   rup_trace_del(t);
+}
+
+/* Both a full session and a statistics-only one must give tshark's numbers. */
+static void check_capture(const char *cap, const char *txt, int with_sdp) {
+  check_capture_mode(cap, txt, with_sdp, 0);
+  check_capture_mode(cap, txt, with_sdp, 1);
 }
 
 /* Every FILE with FILE<suffix> beside it in dir. */
@@ -155,7 +164,7 @@ static void test_shared_captures_match_tshark(void **state) {
   if (!dir) skip();
   compared = 0;
   assert_int_equal(check_dir(dir), 3);
-  assert_int_equal(compared, 4);
+  assert_int_equal(compared, 8); /* 4 streams, full and statistics-only */
 }
 
 /* Replay holds datagrams in a bounded look-ahead window while streams are being

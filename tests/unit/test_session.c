@@ -105,6 +105,34 @@ static void test_settings(void **state) {
   assert_int_equal(rup_settings_default_versioned(0, &st), RUP_ERR_VERSION);
   assert_int_equal(rup_settings_default(NULL), RUP_ERR_INVALID_ARGUMENT);
 
+  assert_int_equal(st.statistics_only, 0);
+  /* version 1 settings (before statistics_only): accepted, the new field defaults to 0 */
+  rup_settings v1;
+  memset(&v1, 0x5A, sizeof v1); /* bytes a version-1 caller does not own */
+  assert_int_equal(rup_settings_default_versioned(1, &v1), 0);
+  assert_int_equal(v1.version, 1);
+  assert_int_equal(v1.statistics_only, 0x5A5A5A5A); /* not written */
+  rup_session *s1;
+  assert_int_equal(rup_session_new(&s1, &v1, NULL, NULL, NULL), 0);
+  rup_summary sum;
+  assert_int_equal(rup_session_get_summary(s1, &sum), 0);
+  assert_int_equal(sum.ruptures_analysed, 1);
+  memset(&sum, 0x5A, sizeof sum);
+  assert_int_equal(rup_session_get_summary_versioned(s1, 1, &sum), 0);
+  assert_int_equal(sum.version, 1);
+  assert_int_equal(sum.ruptures_analysed, 0x5A5A5A5A); /* not written to a version-1 struct */
+  rup_session_del(s1);
+  /* statistics_only is 0 or 1, and excludes decoding */
+  rup_settings_default(&st);
+  st.statistics_only = 2;
+  assert_int_equal(rup_session_new(&s1, &st, NULL, NULL, NULL), RUP_ERR_INVALID_ARGUMENT);
+  st.statistics_only = 1;
+  st.decode_audio = 1;
+  assert_int_equal(rup_session_new(&s1, &st, NULL, NULL, NULL), RUP_ERR_INVALID_ARGUMENT);
+  st.decode_audio = 0;
+  assert_int_equal(rup_session_new(&s1, &st, NULL, NULL, NULL), 0);
+  rup_session_del(s1);
+
   rup_session *s = (rup_session *)0x1;
   assert_int_equal(rup_session_new(NULL, NULL, NULL, NULL, NULL), RUP_ERR_INVALID_ARGUMENT);
   rup_settings_default(&st);

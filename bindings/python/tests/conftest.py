@@ -74,8 +74,8 @@ def cli():
 @pytest.fixture(scope="session")
 def cli_json(cli):
     """Run `rupture replay ... --json` and return the parsed document."""
-    def run(path, *local):
-        args = [cli, "replay", path, "--json"]
+    def run(path, *local, extra=()):
+        args = [cli, "replay", path, "--json", *extra]
         for a in local:
             args += ["--local", a]
         out = subprocess.run(args, capture_output=True, check=False)

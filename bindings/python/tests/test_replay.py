@@ -36,6 +36,21 @@ def test_demo_without_local_equals_cli(demo, cli_json):
     assert rupture.replay(demo).to_dict() == cli_json(demo)
 
 
+def test_statistics_only_equals_cli_stats_only(demo, cli_json):
+    full = rupture.replay(demo, local="10.0.0.1")
+    fast = rupture.replay(demo, local="10.0.0.1", statistics_only=1)
+    assert fast.to_dict() == cli_json(demo, "10.0.0.1", extra=("--stats-only",))
+    assert (full.analysis, fast.analysis) == ("full", "statistics")
+    assert full.ruptures and fast.ruptures is None and fast.summary is None
+    for a, b in zip(full.streams, fast.streams):
+        assert (a.ssrc, a.packets, a.lost, a.jitter_ms, a.wireshark) == (b.ssrc, b.packets, b.lost, b.jitter_ms,
+                                                                          b.wireshark)
+        assert a.frames is not None or a.concealed_s is not None
+        assert b.frames is None and b.concealed_s is None
+    with pytest.raises(RuptureError):
+        rupture.replay(demo, statistics_only=1, decode_audio=1)
+
+
 def test_local_forms_are_equivalent(demo):
     a = rupture.replay(demo, local="10.0.0.1").to_dict()
     assert rupture.replay(demo, local=["10.0.0.1"]).to_dict() == a
@@ -144,3 +159,17 @@ def test_replay_callback_exception_propagates(demo):
 
     with pytest.raises(Stop):
         rupture.replay(demo, on_stream_added=cb)
+
+
+def test_cli_stats_only_text_and_usage(cli, demo, tmp_path):
+    import subprocess
+    r = subprocess.run([cli, "replay", demo, "--stats-only"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "ruptures not analysed (--stats-only)" in r.stdout and "no ruptures" not in r.stdout
+    for extra in (["--note", str(tmp_path / "n.txt")], ["--svg", str(tmp_path / "t.svg")], ["--decode"]):
+        r = subprocess.run([cli, "replay", demo, "--stats-only", *extra], capture_output=True, text=True)
+        assert r.returncode == 1 and "--stats-only analyses no ruptures" in r.stderr, (extra, r.stderr)
+    r = subprocess.run([cli, "replay", demo, "--stats-only", "--csv", str(tmp_path)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names and all("-ruptures" not in n for n in names) and any(n.endswith(".csv") for n in names)

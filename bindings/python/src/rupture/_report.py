@@ -117,7 +117,7 @@ Report = _record(
     "Report", "The whole document of `rupture replay --json`. Not part of to_dict(): ``error`` is set\n"
     "when replay(..., allow_truncated=True) read a capture that ends in an error, and ``stopped``\n"
     "is true when on_progress stopped the replay.",
-    ["rupture_version", "input", "streams", "ruptures", "summary"],
+    ["rupture_version", "analysis", "input", "streams", "ruptures", "summary"],
     nested={"input": (InputInfo, False), "streams": (StreamReport, True), "ruptures": (RuptureReport, True),
             "summary": (SummaryReport, False)})
 Report.error = None

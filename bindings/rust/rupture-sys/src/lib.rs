@@ -88,7 +88,7 @@ pub struct rup_endpoint {
 
 // ---- settings --------------------------------------------------------------
 
-pub const RUP_SETTINGS_VERSION: c_int = 1;
+pub const RUP_SETTINGS_VERSION: c_int = 2;
 
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -116,6 +116,7 @@ pub struct rup_settings {
     pub max_ruptures: u32,
     pub decode_audio: i32,
     pub decode_video: i32,
+    pub statistics_only: i32,
 }
 
 // ---- statistics ------------------------------------------------------------
@@ -413,7 +414,7 @@ pub struct rup_callbacks {
     pub on_quality_change: rup_event_cb,
 }
 
-pub const RUP_SUMMARY_VERSION: c_int = 1;
+pub const RUP_SUMMARY_VERSION: c_int = 2;
 
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -429,6 +430,7 @@ pub struct rup_summary {
     pub mos_min: f64,
     pub quality_level_min: i32,
     pub ruptures_dropped: u32,
+    pub ruptures_analysed: i32,
 }
 
 // ---- trace -----------------------------------------------------------------

@@ -71,6 +71,7 @@ fn checks() -> Vec<Check> {
             max_ruptures,
             decode_audio,
             decode_video,
+            statistics_only,
         }
     );
     strukt!(
@@ -252,6 +253,7 @@ fn checks() -> Vec<Check> {
             mos_min,
             quality_level_min,
             ruptures_dropped,
+            ruptures_analysed,
         }
     );
     strukt!(v, rup_trace_packet { ts_us, record, payload, payload_len, src, dst });

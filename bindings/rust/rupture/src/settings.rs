@@ -48,6 +48,8 @@ pub struct Settings {
     pub decode_audio: bool,
     /// Decode VP8/VP9 with libvpx.
     pub decode_video: bool,
+    /// Statistics only: no playback models, no ruptures (the fast path for corpora).
+    pub statistics_only: bool,
 }
 
 impl Default for Settings {
@@ -86,6 +88,7 @@ impl Settings {
             max_ruptures: s.max_ruptures,
             decode_audio: s.decode_audio != 0,
             decode_video: s.decode_video != 0,
+            statistics_only: s.statistics_only != 0,
         }
     }
     /// The C struct (version set).
@@ -114,6 +117,7 @@ impl Settings {
             max_ruptures: self.max_ruptures,
             decode_audio: i32::from(self.decode_audio),
             decode_video: i32::from(self.decode_video),
+            statistics_only: i32::from(self.statistics_only),
         }
     }
     /// Builder-style: set the poll-queue capacity.

@@ -291,6 +291,8 @@ pub struct Summary {
     pub quality_level_min: Option<i32>,
     /// Ruptures not kept because the history was full.
     pub ruptures_dropped: u32,
+    /// False in a statistics-only session: the rupture fields are then unknown.
+    pub ruptures_analysed: bool,
 }
 
 impl Summary {
@@ -306,6 +308,7 @@ impl Summary {
             mos_min: (s.has_mos != 0).then_some(s.mos_min),
             quality_level_min: (s.quality_level_min >= 0).then_some(s.quality_level_min),
             ruptures_dropped: s.ruptures_dropped,
+            ruptures_analysed: s.ruptures_analysed != 0,
         }
     }
     /// Ruptures of one type.

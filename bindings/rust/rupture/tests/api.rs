@@ -160,6 +160,32 @@ fn statistics_count_losses_per_rfc3550() {
 }
 
 #[test]
+fn statistics_only_keeps_statistics_and_analyses_no_ruptures() {
+    // The same lossy stream through a full session and a statistics-only one:
+    // identical RFC 3550 numbers, no playback model, ruptures not analysed.
+    let run = |statistics_only: bool| {
+        let mut s = Session::new(&Settings { statistics_only, ..Settings::default() }).unwrap();
+        for seq in 100u16..200 {
+            if seq % 7 != 0 {
+                s.push_packet(&pcmu(seq, A), Direction::Inbound, i64::from(seq) * 20_000).unwrap();
+            }
+        }
+        s.finish(4_000_000).unwrap();
+        let i = s.find_stream(A, Direction::Inbound).unwrap();
+        (s.stream_stats(i).unwrap(), s.summary())
+    };
+    let (full, full_sum) = run(false);
+    let (fast, fast_sum) = run(true);
+    assert_eq!((fast.packets, fast.expected, fast.lost), (full.packets, full.expected, full.lost));
+    assert!(fast.lost > 0);
+    assert_eq!(fast.jitter_ms, full.jitter_ms);
+    if let (Ok(a), Ok(b)) = (full_sum, fast_sum) {
+        assert!(a.ruptures_analysed);
+        assert!(!b.ruptures_analysed);
+    }
+}
+
+#[test]
 fn find_stream_and_not_found() {
     let mut s = new_session();
     s.push_packet(&pcmu(1, A), Direction::Outbound, 1).unwrap();
