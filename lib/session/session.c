@@ -95,6 +95,7 @@ int rup_session_new(rup_session **out, const rup_settings *st, const rup_callbac
   s->st = set;
   if (cb) s->cb = *cb;
   s->user_data = user_data;
+  s->deadline_min = INT64_MAX;
   s->counters.version = RUP_SESSION_COUNTERS_VERSION;
   size_t hcap = pow2_at_least((size_t)set.max_streams * 2);
   s->hash_mask = hcap - 1;
@@ -444,9 +445,10 @@ int rup_session_push_packet(rup_session *s, const uint8_t *buf, size_t len, int 
 }
 
 /* Each stream's next deadline (report interval, playback model) is cached: it can
- * change only when the stream is touched, and rup_session_next_deadline() runs
- * before every datagram of a replay. */
-void rup__session_refresh_deadline(const rup_session *s, rup_stream *st) {
+ * change only when the stream is touched. Their minimum is cached too, since
+ * rup_session_next_deadline() runs before every datagram of a replay: O(1), except
+ * when the stream holding the minimum moves later (a rescan). */
+static void stream_deadline(const rup_session *s, rup_stream *st) {
   int64_t next = INT64_MAX;
   if (st->rx.received) {
     next = st->interval_start_us > INT64_MAX - s->st.report_interval_us ? INT64_MAX
@@ -457,11 +459,25 @@ void rup__session_refresh_deadline(const rup_session *s, rup_stream *st) {
   st->deadline = next;
 }
 
+static void deadline_rescan(rup_session *s) {
+  int64_t m = INT64_MAX;
+  for (size_t i = 0; i < s->n_streams; i++)
+    if (s->streams[i]->deadline < m) m = s->streams[i]->deadline;
+  s->deadline_min = m;
+}
+
+void rup__session_refresh_deadline(rup_session *s, rup_stream *st) {
+  int64_t old = st->deadline;
+  stream_deadline(s, st);
+  if (st->deadline <= s->deadline_min)
+    s->deadline_min = st->deadline;
+  else if (old == s->deadline_min)
+    deadline_rescan(s);
+}
+
 int64_t rup_session_next_deadline(const rup_session *s) {
   if (!s) return INT64_MAX;
-  int64_t next = INT64_MAX;
-  for (size_t i = 0; i < s->n_streams; i++)
-    if (s->streams[i]->deadline < next) next = s->streams[i]->deadline;
+  int64_t next = s->deadline_min;
   if (s->st.statistics_only) return next;
   int64_t d = rup__detect_deadline(&s->det, s->now_us);
   return d < next ? d : next;
@@ -474,8 +490,9 @@ int rup_session_advance(rup_session *s, int64_t now_us) {
   for (size_t i = 0; i < s->n_streams; i++) {
     roll_intervals(s->streams[i], now_us, s->st.report_interval_us);
     rup__playback_advance(s, s->streams[i], now_us);
-    rup__session_refresh_deadline(s, s->streams[i]);
+    stream_deadline(s, s->streams[i]);
   }
+  deadline_rescan(s);
   if (!s->st.statistics_only) rup__detect_run(&s->det, now_us);
   return leave(s, 0);
 }
@@ -487,8 +504,9 @@ int rup_session_finish(rup_session *s, int64_t now_us) {
   for (size_t i = 0; i < s->n_streams; i++) {
     roll_intervals(s->streams[i], now_us, s->st.report_interval_us);
     rup__playback_finish(s, s->streams[i], now_us);
-    rup__session_refresh_deadline(s, s->streams[i]);
+    stream_deadline(s, s->streams[i]);
   }
+  deadline_rescan(s);
   if (!s->st.statistics_only) rup__detect_finish(&s->det, now_us);
   s->finished = 1;
   return leave(s, 0);

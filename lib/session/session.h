@@ -96,6 +96,7 @@ struct rup_session {
   rup_stream **streams; /* max_streams slots, in order of appearance */
   rup_stream *last_rtp; /* stream of the previous RTP packet (streams live until del) */
   size_t n_streams;
+  int64_t deadline_min; /* min of the streams' cached deadlines (INT64_MAX: none) */
   uint32_t *hash; /* open addressing: stream index + 1, 0 = empty */
   size_t hash_mask;
 
@@ -126,8 +127,8 @@ struct rup_session {
 /* Copy what lib/detect reads of a stream into st->det.view; after every change of
  * participant, codec/media, playback model, decoder, addresses or BYE. */
 void rup__session_sync_view(rup_stream *st);
-/* Recompute a stream's cached deadline after it changed. */
-void rup__session_refresh_deadline(const rup_session *s, rup_stream *st);
+/* Recompute a stream's cached deadline after it changed (and the session's minimum). */
+void rup__session_refresh_deadline(rup_session *s, rup_stream *st);
 /* Look up a stream; NULL if absent. */
 rup_stream *rup__session_find(const rup_session *s, uint32_t ssrc, int direction);
 /* Either direction, preferring `direction`. */

@@ -54,6 +54,7 @@ typedef struct run_state {
   rup_session *s;
   uint64_t hash;
   int fail_cb;             /* make on_stream_added fail (RUP_ERR_CALLBACK_FAILURE path) */
+  int stats_only;          /* rup_settings::statistics_only: no event but stream_added */
   int imp_open[MAXS][4];   /* [stream index][kind] */
   uint8_t rup_open[MAXR];  /* 1 = begun, not ended */
   uint32_t max_rupture_id;
@@ -116,6 +117,7 @@ static void hash_event(run_state *r, const rup_event *ev) {
 static int on_event(rup_session *s, const rup_event *ev, void *ud) {
   run_state *r = ud;
   r->events++;
+  CHECK(!r->stats_only || ev->type == RUP_EVENT_STREAM_ADDED); /* nothing is analysed */
   /* Re-entrancy is refused (rupture.h, rup_callbacks). */
   CHECK(rup_session_advance(s, ev->time_us) == RUP_ERR_INVALID_STATE);
   switch (ev->type) {
@@ -323,6 +325,7 @@ static uint64_t run(const uint8_t *data, size_t size) {
   st.burst_gmin = 1 + (cfg2 >> 2 & 15);
   r.fail_cb = (cfg >> 7) & 1;
   as.fail_at = (fail & 0x8000) ? (fail & 0x7FFF) + 1 : 0; /* fail one allocation: the OOM paths */
+  st.statistics_only = r.stats_only = !(fail & 0x8000) && (fail & 1);
 
   rup_callbacks cb;
   memset(&cb, 0, sizeof cb);
@@ -503,6 +506,11 @@ static uint64_t run(const uint8_t *data, size_t size) {
     rup_summary sum;
     CHECK(rup_session_get_summary(s, &sum) == 0);
     CHECK(sum.rupture_count == r.max_rupture_id);
+    CHECK(sum.ruptures_analysed == !r.stats_only);
+    for (size_t i = 0; r.stats_only && i < rup_session_get_stream_count(s); i++) {
+      rup_stream_stats ss;
+      CHECK(rup_session_get_stream_stats(s, i, &ss) == 0 && !ss.has_playback); /* no model ran */
+    }
   }
   mix(&r, r.events);
   free(a);
