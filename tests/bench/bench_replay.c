@@ -189,6 +189,31 @@ static void report(const char *name, double sec, size_t n) {
   printf("%-44s %10.1f ns/packet %12.0f packets/s\n", name, sec * 1e9 / (double)n, (double)n / sec);
 }
 
+/* rup_replay of the pcap in memory, median of RUNS. */
+static void replay_memory(const buf *b, size_t n, int stats_only) {
+  double t[RUNS];
+  rup_settings set;
+  rup_settings_default(&set);
+  set.statistics_only = stats_only;
+  for (int r = 0; r < RUNS; r++) {
+    rup_session *s;
+    rup_trace *tr;
+    if (rup_session_new(&s, &set, NULL, NULL, NULL) != 0) exit(1);
+    if (rup_trace_open_memory(&tr, b->p, b->len, NULL) != 0) exit(1);
+    double t0 = now_s();
+    int rv = rup_replay(s, tr, NULL);
+    t[r] = now_s() - t0;
+    if (rv != 0) {
+      fprintf(stderr, "replay failed: %s\n", rup_strerror(rv));
+      exit(1);
+    }
+    rup_trace_del(tr);
+    rup_session_del(s);
+  }
+  report(stats_only ? "replay in-memory pcap, statistics only" : "replay in-memory pcap (read + discover + all)",
+         median(t, RUNS), n);
+}
+
 int main(int argc, char **argv) {
   if (argc == 4 && strcmp(argv[1], "--write") == 0) {
     size_t n;
@@ -253,24 +278,12 @@ int main(int argc, char **argv) {
   printf("%-44s %10zu bytes per stream (audio/video models, detection; no decoding)\n", "  memory", bytes_per_stream);
   printf("%-44s %10zu bytes for an empty session (default settings: 64-stream tables)\n", "  memory", session_bytes);
 
-  /* 2. replay: pcap parsing + discovery + push, capture in memory. */
+  /* 2. replay: pcap parsing + discovery + push, capture in memory; with every layer,
+   * then statistics only (rup_settings::statistics_only, `rupture replay --stats-only`). */
   buf b = make_pcap(v, n);
-  for (int r = 0; r < RUNS; r++) {
-    rup_session *s;
-    rup_trace *tr;
-    if (rup_session_new(&s, NULL, NULL, NULL, NULL) != 0) return 1;
-    if (rup_trace_open_memory(&tr, b.p, b.len, NULL) != 0) return 1;
-    double t0 = now_s();
-    int rv = rup_replay(s, tr, NULL);
-    t[r] = now_s() - t0;
-    if (rv != 0) {
-      fprintf(stderr, "replay failed: %s\n", rup_strerror(rv));
-      return 1;
-    }
-    rup_trace_del(tr);
-    rup_session_del(s);
+  for (int stats_only = 0; stats_only <= 1; stats_only++) {
+    replay_memory(&b, n, stats_only);
   }
-  report("replay in-memory pcap (read + discover + all)", median(t, RUNS), n);
   free(b.p);
   free(v);
   return 0;
