@@ -444,9 +444,6 @@ static int replay_one(const opts *o, const char *path, const char *stem, progres
     if (o->multi && o->format == 0) print_summary_line(path, NULL, NULL, open_error_code(rv));
     return open_error_code(rv);
   }
-  /* Reading overlaps with the analysis on a second core where threads exist (the same
-   * results; docs/performance.md). Without them the reader reads in line. */
-  if (getenv("RUPTURE_NO_READAHEAD") == NULL) (void)rup_trace_readahead(t);
   rup_settings set;
   rup_settings_default(&set);
   set.decode_audio = o->decode_audio;

@@ -1012,25 +1012,6 @@ RUP_API int rup_trace_open(rup_trace **out, const char *path, const rup_mem *mem
 RUP_API int rup_trace_open_memory(rup_trace **out, const uint8_t *buf, size_t len, const rup_mem *mem);
 
 /**
- * @brief Read the file ahead on a helper thread.
- *
- * From now on a second thread reads the next blocks of the file (four of 64 KiB)
- * while the caller parses the current one, so that reading (the kernel's copy
- * of the file) overlaps with the analysis on a second core. The helper only
- * reads bytes: every record is parsed on the caller's thread, and the results
- * are those of the plain reader. It saves wall time, not CPU time
- * (docs/performance.md). The reader then takes 1.25 MiB more (mostly room for
- * records cut by a block boundary); rup_trace_del() stops the helper. Use one reader from
- * one thread at a time, as always. The CLI's `rupture replay` turns it on.
- * @param[in] t a reader from rup_trace_open(), before or after records were read.
- * @return 0; #RUP_ERR_INVALID_ARGUMENT (NULL); #RUP_ERR_INVALID_STATE for a memory
- *   reader, a reader already reading ahead, or one that reached its end or an
- *   error; #RUP_ERR_UNSUPPORTED when built without threads; #RUP_ERR_NOMEM.
- * @since 0.1
- */
-RUP_API int rup_trace_readahead(rup_trace *t);
-
-/**
  * @brief Read the next UDP datagram, skipping (and counting) everything else.
  * @param[in] t the reader.
  * @param[out] pkt the datagram, valid until the next call.

@@ -35,7 +35,6 @@ struct rup_trace {
   rup_mem mem;
   /* raw (possibly compressed) bytes: a file window or the caller's buffer */
   FILE *fp;
-  rup__ra *ra;       /* read-ahead helper (rup_trace_readahead()); it then owns fp's reads */
   uint8_t *raw_buf;
   const uint8_t *raw;
   size_t raw_len, raw_pos;
@@ -72,28 +71,13 @@ static uint32_t r32(const rup_trace *t, const uint8_t *p) { return t->be ? rup__
 /* Make at least `n` raw bytes available if the input has them; returns how many are. */
 static int raw_ensure(rup_trace *t, size_t n, size_t *avail) {
   size_t have = t->raw_len - t->raw_pos;
-  if (t->ra) { /* next blocks from the helper; a longer record takes the copying path */
-    while (have < n && have <= RUP__RA_CARRY && !t->raw_eof) {
-      const uint8_t *w;
-      size_t wl;
-      int r = rup__ra_next(t->ra, t->raw + t->raw_pos, have, &w, &wl);
-      if (r < 0) return r;
-      if (r == 0) {
-        t->raw_eof = 1;
-        break;
-      }
-      t->raw = w;
-      t->raw_pos = 0;
-      t->raw_len = have = wl;
-    }
-    *avail = have;
-    return 0;
-  }
   if (have < n && t->fp && !t->raw_eof) {
     memmove(t->raw_buf, t->raw_buf + t->raw_pos, have);
     t->raw_pos = 0;
     t->raw_len = have;
-    while (t->raw_len < n && !t->raw_eof) {
+    /* A full window ends the loop: fread of 0 bytes is not the end of the file (a
+     * record longer than the window then takes the copying path). */
+    while (t->raw_len < n && t->raw_len < RAW_CHUNK && !t->raw_eof) {
       size_t got = fread(t->raw_buf + t->raw_len, 1, RAW_CHUNK - t->raw_len, t->fp);
       if (got == 0) {
         if (ferror(t->fp)) return RUP_ERR_IO;
@@ -545,15 +529,8 @@ int rup_trace_open(rup_trace **out, const char *path, const rup_mem *mem) {
   return 0;
 }
 
-int rup_trace_readahead(rup_trace *t) {
-  if (!t) return RUP_ERR_INVALID_ARGUMENT;
-  if (!t->fp || t->ra || t->raw_eof || t->eof || t->err) return RUP_ERR_INVALID_STATE;
-  return rup__ra_start(&t->ra, t->fp, &t->mem);
-}
-
 void rup_trace_del(rup_trace *t) {
   if (!t) return;
-  rup__ra_stop(t->ra); /* before fp is closed */
   if (t->zs_init) inflateEnd(&t->zs);
   if (t->fp) fclose(t->fp);
   rup_mem mem = t->mem;

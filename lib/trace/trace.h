@@ -27,27 +27,11 @@
 #ifndef RUP_TRACE_H
 #define RUP_TRACE_H
 
-#include <stdio.h>
-
 #include "core/core.h"
 
 #define RUP__PCAP_MAX_CAPLEN (256u * 1024u)        /* libpcap MAXIMUM_SNAPLEN 262144 */
 #define RUP__PCAPNG_MAX_BLOCK (16u * 1024u * 1024u) /* bounded memory */
 #define RUP__PCAPNG_MAX_IF 256u
-
-/* ---- Read-ahead on a helper thread (readahead.c) ---- */
-
-#define RUP__RA_CARRY (256u * 1024u) /* room for the unread end of the previous block */
-typedef struct rup__ra rup__ra;
-/* Start the helper reading fp (which the caller then leaves to it). */
-int rup__ra_start(rup__ra **out, FILE *fp, const rup_mem *mem);
-/* Move the window to the next block read ahead: the `keep` (<= RUP__RA_CARRY) unread
- * bytes at `tail` are copied in front of its data and *win, *win_len are the new
- * window; the previous block goes back to the helper. 1, 0 at the end of the file
- * (window unchanged) or RUP_ERR_IO. */
-int rup__ra_next(rup__ra *ra, const uint8_t *tail, size_t keep, const uint8_t **win, size_t *win_len);
-/* Stop the helper and free it (NULL: no-op). */
-void rup__ra_stop(rup__ra *ra);
 
 /* ---- Link layer → IP → UDP (link.c) ---- */
 

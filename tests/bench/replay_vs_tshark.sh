@@ -2,7 +2,7 @@
 # Wall time of `rupture replay` on a large capture next to `tshark -q -z rtp,streams`
 # on the same file (median of RUNS runs each; tshark only when installed): every layer
 # (`--json`), and statistics only (`--json --stats-only`, what tshark's rtp,streams
-# computes: the like-for-like comparison).
+# computes: the like-for-like comparison). One core.
 #   tests/bench/replay_vs_tshark.sh BUILD_DIR [PACKETS] [RUNS]
 #     writes the synthetic benchmark call (PACKETS packets, default 2,000,000) and times it
 #   tests/bench/replay_vs_tshark.sh BUILD_DIR --file CAPTURE [RUNS] [--decode]
@@ -35,9 +35,10 @@ timeit() { # prints seconds
 div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
 
 cat "$cap" >/dev/null # both tools read it from the page cache
-ours=$(for i in $(seq "$runs"); do timeit "$build/tools/rupture" replay "$cap" --json -q; done | median)
+run() { for i in $(seq "$runs"); do timeit "$build/tools/rupture" replay "$cap" --json -q "$@"; done | median; }
+ours=$(run)
 printf 'rupture replay --json : %8.3f s  %12.0f packets/s\n' "$ours" "$(div "$packets" "$ours")"
-fast=$(for i in $(seq "$runs"); do timeit "$build/tools/rupture" replay "$cap" --json -q --stats-only; done | median)
+fast=$(run --stats-only)
 printf '  with --stats-only    : %8.3f s  %12.0f packets/s\n' "$fast" "$(div "$packets" "$fast")"
 if [ "$decode" = 1 ]; then
   dec=$(timeit "$build/tools/rupture" replay "$cap" --json -q --decode)
@@ -46,7 +47,7 @@ fi
 if command -v tshark >/dev/null; then
   theirs=$(for i in $(seq "$runs"); do timeit tshark -r "$cap" -q -o rtp.heuristic_rtp:TRUE -z rtp,streams; done | median)
   printf 'tshark -z rtp,streams : %8.3f s  %12.0f packets/s\n' "$theirs" "$(div "$packets" "$theirs")"
-  printf 'ratio                 : %8.1f x (every layer), %.1f x (--stats-only)\n' "$(div "$theirs" "$ours")" \
+  printf 'ratio                 : %8.1f x every layer, %.1f x --stats-only\n' "$(div "$theirs" "$ours")" \
     "$(div "$theirs" "$fast")"
 else
   echo "tshark not installed: no comparison"

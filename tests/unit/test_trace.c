@@ -1059,18 +1059,16 @@ static void test_files(void **state) {
   bb_free(&z);
 }
 
-/* ---- read-ahead (rup_trace_readahead) ---- */
+/* ---- the file reader against the memory reader ---- */
 
-/* Every datagram and the final counters of two readers agree. `ahead_after`: turn
- * read-ahead on in `b` after that many datagrams (0: at once). */
-static void same_stream(rup_trace *a, rup_trace *b, size_t ahead_after, int b_gzip, size_t *count) {
+/* Every datagram and the final counters of two readers agree. */
+static void same_stream(rup_trace *a, rup_trace *b, int b_gzip, size_t *count) {
   rup_trace_packet pa, pb;
   int ra, rb;
   size_t n = 0;
   uint8_t *copy = malloc(RUP__PCAP_MAX_CAPLEN);
   assert_non_null(copy);
   for (;;) {
-    if (n == ahead_after) assert_int_equal(rup_trace_readahead(b), 0);
     ra = rup_trace_next(a, &pa);
     if (ra == 1) memcpy(copy, pa.payload, pa.payload_len);
     rb = rup_trace_next(b, &pb);
@@ -1094,16 +1092,14 @@ static void same_stream(rup_trace *a, rup_trace *b, size_t ahead_after, int b_gz
     ib.bytes_read = ia.bytes_read;
   }
   assert_memory_equal(&ia, &ib, sizeof ia);
-  assert_int_equal(rup_trace_readahead(b), RUP_ERR_INVALID_STATE); /* at its end */
   *count = n;
 }
 
-/* A capture several times the helper's four 256-KiB blocks: records of every size cut
- * by block boundaries, some larger than a block (the copying path), the largest pcap
- * allows (256 KiB), and non-UDP records. Read with read-ahead it gives what the
- * in-memory reader gives, datagram for datagram; also gzip-compressed, truncated,
- * and with read-ahead turned on midway. */
-static void test_readahead(void **state) {
+/* A capture 20 times the reader's 256-KiB window: records of every size cut by window
+ * refills, some nearly a window long, the largest pcap allows (256 KiB: the copying
+ * path), and non-UDP records. Read from a file it gives what the in-memory reader
+ * gives, datagram for datagram; also gzip-compressed and truncated. */
+static void test_file_equals_memory(void **state) {
   (void)state;
   bb f = {0}, fr = {0}, pl = {0};
   pcap_hdr(&f, 0, 0xA1B2C3D4u, RUP__PCAP_MAX_CAPLEN, 1);
@@ -1111,7 +1107,7 @@ static void test_readahead(void **state) {
   for (uint32_t i = 0; f.n < 5u * 1024 * 1024; i++) {
     x = x * 1103515245u + 12345u;
     size_t n = 20 + (x >> 16) % 1400; /* a typical datagram */
-    if (i % 500 == 7) n = 100000 + (x >> 8) % 150000; /* larger than a block */
+    if (i % 500 == 7) n = 100000 + (x >> 8) % 150000; /* up to nearly a window */
     if (i == 900) n = RUP__PCAP_MAX_CAPLEN - 42;     /* the largest record */
     pl.n = fr.n = 0;
     for (size_t k = 0; k < n; k++) u8(&pl, (unsigned)(i + k * 7));
@@ -1120,7 +1116,7 @@ static void test_readahead(void **state) {
     if (n > 65000) put(&fr, pl.p, n - 65000); /* bytes beyond the IP length */
     pcap_rec(&f, 0, 1700000000u + i / 50, (i % 50) * 20000, fr.p, (uint32_t)fr.n, (uint32_t)fr.n);
   }
-  char dir[] = "/tmp/rup_ra_XXXXXX";
+  char dir[] = "/tmp/rup_fm_XXXXXX";
   assert_non_null(mkdtemp(dir));
   char path[64], gz[64];
   snprintf(path, sizeof path, "%s/a.pcap", dir);
@@ -1131,16 +1127,16 @@ static void test_readahead(void **state) {
   write_file(gz, &z);
   rup_trace *a, *b;
   size_t n_all = 0, n;
-  for (int variant = 0; variant < 4; variant++) {
-    const char *file = variant == 2 ? gz : path;
+  for (int variant = 0; variant < 3; variant++) {
+    const char *file = variant == 1 ? gz : path;
     assert_int_equal(rup_trace_open_memory(&a, f.p, f.n, NULL), 0);
     assert_int_equal(rup_trace_open(&b, file, NULL), 0);
-    same_stream(a, b, variant == 1 ? 777 : 0, variant == 2, &n);
+    same_stream(a, b, variant == 1, &n);
     if (variant == 0) n_all = n;
-    else if (variant < 3) assert_int_equal(n, n_all);
+    else if (variant < 2) assert_int_equal(n, n_all);
     rup_trace_del(a);
     rup_trace_del(b);
-    if (variant == 2) { /* next: the same file cut in the middle of a record */
+    if (variant == 1) { /* next: the same file cut in the middle of a record */
       f.n -= 1000;
       write_file(path, &f);
     }
@@ -1148,23 +1144,12 @@ static void test_readahead(void **state) {
   if (n_all < 3000) fail_msg("%zu datagrams", n_all);
   /* the truncated file: the same datagrams up to the cut, then the same error */
   assert_int_equal(rup_trace_open(&b, path, NULL), 0);
-  assert_int_equal(rup_trace_readahead(b), 0);
   rup_trace_packet p;
   int r;
   n = 0;
   while ((r = rup_trace_next(b, &p)) == 1) n++;
   assert_int_equal(r, RUP_ERR_TRUNCATED);
   assert_int_equal(n, n_all - 1);
-  assert_int_equal(rup_trace_readahead(b), RUP_ERR_INVALID_STATE);
-  rup_trace_del(b);
-  /* API: memory readers and a second call are refused; del without reading stops it */
-  assert_int_equal(rup_trace_readahead(NULL), RUP_ERR_INVALID_ARGUMENT);
-  assert_int_equal(rup_trace_open_memory(&a, f.p, f.n, NULL), 0);
-  assert_int_equal(rup_trace_readahead(a), RUP_ERR_INVALID_STATE);
-  rup_trace_del(a);
-  assert_int_equal(rup_trace_open(&b, path, NULL), 0);
-  assert_int_equal(rup_trace_readahead(b), 0);
-  assert_int_equal(rup_trace_readahead(b), RUP_ERR_INVALID_STATE);
   rup_trace_del(b);
   unlink(path);
   unlink(gz);
@@ -2105,7 +2090,7 @@ int main(void) {
       cmocka_unit_test(test_pcapng_ts_units),
       cmocka_unit_test(test_gzip),
       cmocka_unit_test(test_files),
-      cmocka_unit_test(test_readahead),
+      cmocka_unit_test(test_file_equals_memory),
       cmocka_unit_test(test_api_args),
       cmocka_unit_test(test_oom),
       cmocka_unit_test(test_real_shared),

@@ -30,16 +30,6 @@ def test_from_bytes_equals_file(demo, demo_bytes):
         assert b.info.gzip is False and a.info.udp == b.info.udp
 
 
-def test_readahead_gives_the_same_packets(demo, demo_bytes):
-    with rupture.Trace(demo) as a, rupture.Trace.from_bytes(demo_bytes) as b:
-        a.readahead()
-        with pytest.raises(RuptureError):
-            a.readahead()  # once
-        with pytest.raises(RuptureError):
-            b.readahead()  # a memory reader has nothing to read ahead
-        assert list(a) == list(b)
-
-
 def test_open_errors(tmp_path):
     with pytest.raises(RuptureError) as ei:
         rupture.Trace(tmp_path / "missing.pcap")

@@ -44,12 +44,6 @@ class Trace:
         self.path = None
         return self
 
-    def readahead(self):
-        """Read the file ahead on a helper thread (rup_trace_readahead): reading overlaps with
-        the analysis on a second core; the results do not change. Only for readers opened
-        from a path, once."""
-        check(lib.rup_trace_readahead(self._handle()))
-
     def _handle(self):
         if self._t is None:
             raise invalid_state("the trace is closed")

@@ -602,7 +602,6 @@ extern "C" {
         len: usize,
         mem: *const rup_mem,
     ) -> c_int;
-    pub fn rup_trace_readahead(t: *mut rup_trace) -> c_int;
     pub fn rup_trace_next(t: *mut rup_trace, pkt: *mut rup_trace_packet) -> c_int;
     pub fn rup_trace_get_info_versioned(
         t: *const rup_trace,

@@ -96,14 +96,6 @@ impl Trace {
         Ok(Trace { raw, _buf: Some(buf), done: false })
     }
 
-    /// Read the file ahead on a helper thread (`rup_trace_readahead`): reading overlaps
-    /// with the analysis on a second core; the results do not change. Only for
-    /// `Trace::open` readers, once.
-    pub fn readahead(&mut self) -> Result<()> {
-        // SAFETY: valid handle, &mut self.
-        check(unsafe { sys::rup_trace_readahead(self.as_ptr()) }).map(|_| ())
-    }
-
     /// The C handle (owned by this `Trace`).
     pub fn as_ptr(&self) -> *mut sys::rup_trace {
         self.raw.as_ptr()
