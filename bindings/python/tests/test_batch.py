@@ -197,6 +197,16 @@ def test_rerun_replays_nothing(corpus, client, tmp_path):
             assert json.load(f) == serial(r["path"], local="10.0.0.1")[0]
 
 
+def test_statistics_only(corpus, client):
+    full = batch.run(str(corpus / "good"), client=client, frames=False)
+    fast = batch.run(str(corpus / "good"), client=client, frames=False, statistics_only=1)
+    assert fast.replayed == full.replayed == N_GOOD and fast.failed == 0
+    assert fast.ruptures == [] and full.ruptures                 # not analysed, not "none found"
+    for a, b in zip(full.captures, fast.captures):
+        assert (a["path"], a["streams"], a["duration_s"]) == (b["path"], b["streams"], b["duration_s"])
+        assert a["rupture_count"] is not None and b["rupture_count"] is None
+
+
 def test_dataframes(corpus, client):
     pd = pytest.importorskip("pandas")
     res = batch.run(str(corpus / "good"), client=client)
