@@ -1101,8 +1101,10 @@ static void same_stream(rup_trace *a, rup_trace *b, int b_gzip, size_t *count) {
  * gives, datagram for datagram; also gzip-compressed and truncated. */
 static void test_file_equals_memory(void **state) {
   (void)state;
-  bb f = {0}, fr = {0}, pl = {0};
+  bb f = {0}, g = {0}, fr = {0}, pl = {0}; /* f: pcap, g: the same records as pcapng */
   pcap_hdr(&f, 0, 0xA1B2C3D4u, RUP__PCAP_MAX_CAPLEN, 1);
+  ng_shb(&g, 0);
+  ng_idb(&g, 0, 1, 0, -1, 0, 0);
   uint32_t x = 12345;
   for (uint32_t i = 0; f.n < 5u * 1024 * 1024; i++) {
     x = x * 1103515245u + 12345u;
@@ -1115,6 +1117,7 @@ static void test_file_equals_memory(void **state) {
     ipv4_udp(&fr, 17, 0, pl.p, n > 65000 ? 65000 : n);
     if (n > 65000) put(&fr, pl.p, n - 65000); /* bytes beyond the IP length */
     pcap_rec(&f, 0, 1700000000u + i / 50, (i % 50) * 20000, fr.p, (uint32_t)fr.n, (uint32_t)fr.n);
+    ng_epb(&g, 0, 0, (1700000000ull + i / 50) * 1000000u + (i % 50) * 20000u, &fr);
   }
   char dir[] = "/tmp/rup_fm_XXXXXX";
   assert_non_null(mkdtemp(dir));
@@ -1151,6 +1154,18 @@ static void test_file_equals_memory(void **state) {
   assert_int_equal(r, RUP_ERR_TRUNCATED);
   assert_int_equal(n, n_all - 1);
   rup_trace_del(b);
+  /* pcapng: blocks cut by refills, read through the record buffer */
+  char ng[64];
+  snprintf(ng, sizeof ng, "%s/a.pcapng", dir);
+  write_file(ng, &g);
+  assert_int_equal(rup_trace_open_memory(&a, g.p, g.n, NULL), 0);
+  assert_int_equal(rup_trace_open(&b, ng, NULL), 0);
+  same_stream(a, b, 0, &n);
+  assert_int_equal(n, n_all);
+  rup_trace_del(a);
+  rup_trace_del(b);
+  unlink(ng);
+  bb_free(&g);
   unlink(path);
   unlink(gz);
   rmdir(dir);
