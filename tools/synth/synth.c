@@ -18,6 +18,7 @@
 #include <vpx/vpx_encoder.h>
 
 #include "../commands.h"
+#include "rupture/rupture.h"
 #include "synth.h"
 
 #define LOCAL_IP 0x0A000001u  /* 10.0.0.1 */
@@ -32,9 +33,6 @@
 #define EXT_LEVEL 1    /* a=extmap:1 ssrc-audio-level */
 #define EXT_ABS_SEND 3 /* a=extmap:3 abs-send-time */
 #define CHOPPY_RATIO 0.07 /* Skype/Lync QoE: concealed ratio > 0.07 is poor (REFERENCE §10) */
-#define CHOPPY_WINDOW_S 6.0 /* breaks closer than this are one choppy stretch (rup_settings.choppy_window_us) */
-#define CHOPPY_COUNT 3      /* breaks that make it choppy (rup_settings.choppy_count) */
-#define LAG_MIN_S 2.0 /* rup_settings.lag_min_us: lag that persists through a turn */
 #define LAG_ONE_WAY_MS 400.0 /* ITU-T G.114 one-way planning limit (REFERENCE §6) */
 
 enum { M_SIP = 0, M_AUDIO = 1, M_VIDEO = 2, M_RTCP = 3 };
@@ -148,6 +146,7 @@ typedef struct opts {
 
 typedef struct sim {
   opts o;
+  rup_settings def; /* the detector's default settings: truths follow its definitions */
   rup__syn_scenario sc;
   rup__syn_talk talk[2];
   party P[2];
@@ -921,15 +920,16 @@ static double first_shown(const sim *S, int rp, double t) {
 
 /* Loss is heard only while the sender talks; choppy audio is judged as the detector's
  * definition says (docs/ruptures.md, choppy_audio), here from the known drops: at each
- * dropped speech frame (send time t), the window [t - CHOPPY_WINDOW_S, t] holds n
+ * dropped speech frame (send time t), the window [t - choppy_window, t] holds n
  * dropped speech frames in e runs of consecutive sequence numbers (each run is one
  * concealment) out of the sender's 20-ms speech frames in the window. A stretch begins
- * at the first drop of a window with e >= CHOPPY_COUNT and n >= CHOPPY_RATIO of the
+ * at the first drop of a window with e >= choppy_count and n >= CHOPPY_RATIO of the
  * frames (Skype/Lync: a concealed ratio > 0.07 is poor, REFERENCE §10), and goes on
  * while the ratio stays >= half of that and drops keep coming within the window. The
  * expected window runs from the first dropped frame of the first stretch to the end of
  * the last dropped frame of the last (send time). Only the direction hit first counts. */
 static int choppy_span(const sim *S, int imp, double *a, double *b) {
+  const double win = (double)S->def.choppy_window_us / 1e6;
   int from = -1, on = 0, any = 0;
   int64_t first = 0, last = 0, prev_t = 0;
   size_t w0 = 0; /* no drop before this index is inside the window */
@@ -938,8 +938,8 @@ static int choppy_span(const sim *S, int imp, double *a, double *b) {
     if (q->imp != imp || !q->speech) continue;
     if (from < 0) from = q->dir;
     if (q->dir != from) continue;
-    double t = sec(q->sent_us), t0 = t - CHOPPY_WINDOW_S;
-    if (on && prev_t && sec(q->sent_us) - sec(prev_t) > CHOPPY_WINDOW_S) on = 0; /* the window emptied */
+    double t = sec(q->sent_us), t0 = t - win;
+    if (on && prev_t && t - sec(prev_t) > win) on = 0; /* the window emptied */
     prev_t = q->sent_us;
     size_t n = 0, e = 0;
     int64_t wfirst = q->sent_us;
@@ -958,7 +958,7 @@ static int choppy_span(const sim *S, int imp, double *a, double *b) {
     }
     double frames = rup__syn_talk_overlap(&S->talk[from == D_OUT ? 0 : 1], t0, t + 0.02) / 0.02;
     double ratio = frames > 0 ? (double)n / frames : 1.0;
-    if (!on && e >= CHOPPY_COUNT && ratio >= CHOPPY_RATIO) {
+    if (!on && e >= S->def.choppy_count && ratio >= CHOPPY_RATIO) {
       on = 1;
       if (!any) first = wfirst;
       any = 1;
@@ -996,19 +996,11 @@ typedef struct expect {
   double a2, b2;
 } expect;
 
-static expect exp1(const char *type, const char *cause, double a, double b) {
-  expect x;
-  memset(&x, 0, sizeof x);
-  x.type = type;
-  x.cause = cause;
-  x.a = a;
-  x.b = b;
-  return x;
-}
+#define EXPECT(ty, ca, from, to) ((expect){.type = (ty), .cause = (ca), .a = (from), .b = (to)})
 
 /* The rupture a person would experience (DESIGN.md §3; docs/synth.md explains each). */
 static expect expected_of(const sim *S, const rup__syn_imp *m) {
-  expect x = exp1(NULL, NULL, m->start_s, m->end_s);
+  expect x = {.a = m->start_s, .b = m->end_s}; /* type NULL: not a rupture */
   double d = S->o.delay_ms / 1000.0;
   double a = m->start_s + d, b = m->end_s + d;
   int has_audio = (m->media & RUP__SYN_M_AUDIO) != 0, has_video = (m->media & RUP__SYN_M_VIDEO) != 0;
@@ -1023,44 +1015,42 @@ static expect expected_of(const sim *S, const rup__syn_imp *m) {
   switch (m->kind) {
   case RUP__SYN_OUTAGE:
   case RUP__SYN_ONE_WAY_OUTAGE:
-    x = exp1("connection_lost", "network_outage", a, b);
+    x = EXPECT("connection_lost", "network_outage", a, b);
     break;
   case RUP__SYN_RANDOM_LOSS:
   case RUP__SYN_BURST_LOSS:
     if (has_audio) {
       double c0, c1;
       if (choppy_span(S, (int)(m - S->sc.imp), &c0, &c1))
-        x = exp1("choppy_audio", "packet_loss", c0 + d, c1 + d);
+        x = EXPECT("choppy_audio", "packet_loss", c0 + d, c1 + d);
     } else if (has_video && m->kind == RUP__SYN_BURST_LOSS) {
-      x = exp1("video_freeze", "packet_loss", a, vend);
+      x = EXPECT("video_freeze", "packet_loss", a, vend);
     }
     break;
   case RUP__SYN_JITTER:
     if (m->ms >= 150 && has_audio) { /* heard while the sender talks (the one hit first) */
       double ja = m->start_s, jb = m->end_s;
       clip_to_talk(&S->talk[(m->dir & RUP__SYN_IN) ? 1 : 0], &ja, &jb);
-      x.type = "choppy_audio";
-      x.cause = "late_packets";
-      x.a = ja + d;
-      x.b = jb + d;
+      x = EXPECT("choppy_audio", "late_packets", ja + d, jb + d);
     }
     break;
-  case RUP__SYN_DELAY_SPIKE:
-    if (m->ms >= 150) {
-      x.type = "av_outage";
-      x.cause = "late_packets";
-      x.a = a;
-      x.b = a + m->ms / 1000.0;
-    }
+  case RUP__SYN_DELAY_SPIKE: {
     /* then the delay holds: d + ms one-way from the first late packet's arrival to the
      * arrival of the queue sent until the end (FIFO), if over the limit for lag_min */
-    if (S->o.delay_ms + m->ms > LAG_ONE_WAY_MS && m->end_s - m->start_s >= LAG_MIN_S) {
-      x.type2 = "lag";
-      x.cause2 = "delay";
-      x.a2 = a + m->ms / 1000.0;
-      x.b2 = b + m->ms / 1000.0;
+    expect lag = {0};
+    if (S->o.delay_ms + m->ms > LAG_ONE_WAY_MS && (m->end_s - m->start_s) * 1e6 >= (double)S->def.lag_min_us)
+      lag = EXPECT("lag", "delay", a + m->ms / 1000.0, b + m->ms / 1000.0);
+    if (m->ms >= 150) { /* first a stall, then the lag */
+      x = EXPECT("av_outage", "late_packets", a, a + m->ms / 1000.0);
+      x.type2 = lag.type;
+      x.cause2 = lag.cause;
+      x.a2 = lag.a;
+      x.b2 = lag.b;
+    } else if (lag.type) {
+      x = lag;
     }
     break;
+  }
   case RUP__SYN_DELAY_RAMP:
     if (S->o.delay_ms + m->ms > LAG_ONE_WAY_MS) {
       double frac = (LAG_ONE_WAY_MS - S->o.delay_ms) / m->ms; /* ramp position at the limit */
@@ -1068,21 +1058,21 @@ static expect expected_of(const sim *S, const rup__syn_imp *m) {
       /* in arrival time, as every other window: the packet sent when the delay
        * reaches the limit arrives LAG_ONE_WAY_MS later */
       double lim = LAG_ONE_WAY_MS / 1000.0;
-      x = exp1("lag", "delay", m->start_s + frac * m->ramp_s + lim,
+      x = EXPECT("lag", "delay", m->start_s + frac * m->ramp_s + lim,
                    m->end_s - frac * m->ramp_s + lim);
     }
     break;
   case RUP__SYN_VIDEO_STALL:
-    if (S->o.video) x = exp1("video_freeze", "packet_loss", a, vend);
+    if (S->o.video) x = EXPECT("video_freeze", "packet_loss", a, vend);
     break;
   case RUP__SYN_AUDIO_STALL:
-    x = exp1("audio_dropout", "packet_loss", a, b);
+    x = EXPECT("audio_dropout", "packet_loss", a, b);
     break;
   case RUP__SYN_CAMERA_FREEZE:
-    if (S->o.video) x = exp1("video_freeze", "frozen_content", a, vend);
+    if (S->o.video) x = EXPECT("video_freeze", "frozen_content", a, vend);
     break;
   case RUP__SYN_VIDEO_SUSPENDED:
-    if (S->o.video) x = exp1("video_freeze", "sender_stopped", a, vend);
+    if (S->o.video) x = EXPECT("video_freeze", "sender_stopped", a, vend);
     break;
   default: /* mute, camera_off, dtx_silence: not ruptures */
     break;
@@ -1291,6 +1281,7 @@ static int parse_dbl(const char *s, double lo, double hi, double *out) {
 int rup_cmd_synth(int argc, char **argv) {
   sim *S = calloc(1, sizeof *S);
   if (!S) return 6;
+  rup_settings_default(&S->def);
   opts *o = &S->o;
   o->seed = 1;
   o->duration = 60;
