@@ -1028,6 +1028,7 @@ static int64_t base_rtt(const rup_det_group *g) {
 }
 
 void rup__detect_packet(rup_detect *d, rup_det_stream *ds, uint32_t rtp_ts, int64_t now) {
+  if (d->cfg.off) return;
   const rup_det_view *vw = &ds->view;
   if (vw->direction != RUP_DIR_INBOUND || !vw->rx->clock_rate) return;
   if (vw->media != RUP_MEDIA_AUDIO && vw->media != RUP_MEDIA_VIDEO) return;
@@ -1068,6 +1069,7 @@ void rup__detect_packet(rup_detect *d, rup_det_stream *ds, uint32_t rtp_ts, int6
 }
 
 void rup__detect_rtt(rup_detect *d, rup_det_stream *ds, int64_t rtt_us, int64_t now) {
+  if (d->cfg.off) return;
   ds->view.has_rtt = 1;
   ds->view.rtt_us = rtt_us;
   uint32_t p = stream_peer(d, ds);
@@ -1110,6 +1112,7 @@ void rup__detect_audio_poll(rup_det_stream *ds, int64_t now) {
 /* RFC 3550 §6.4.1: the SR's sender packet count. More packets sent since the last
  * SR than we received = loss; no more = the sender sent nothing we missed. */
 void rup__detect_sender_report(rup_detect *d, rup_det_stream *ds, uint32_t packet_count, int64_t now) {
+  if (d->cfg.off) return;
   const rup_det_view *vw = &ds->view;
   if (vw->direction != RUP_DIR_INBOUND) return;
   if (ds->sr_have) {
@@ -1132,8 +1135,6 @@ void rup__detect_sender_report(rup_detect *d, rup_det_stream *ds, uint32_t packe
   if (any) mark(d, group_of(d, vw->participant, vw->direction));
 }
 
-/* A report block from the remote about one of our outbound streams: what the remote
- * received in its last interval (docs/ruptures.md §Outbound). */
 /* The sent-packet snapshots of an outbound stream as a curve, linear between ticks:
  * by_time = 1 gives the packets sent by time v, 0 the time the v-th was sent; -1 if
  * v is outside what the snapshots cover. */
@@ -1184,8 +1185,11 @@ static int place_at_inbound(rup_detect *d, rup_det_stream *ds, int64_t lost, int
   return 1;
 }
 
+/* A report block from the remote about one of our outbound streams: what the remote
+ * received in its last interval (docs/ruptures.md §Outbound). */
 void rup__detect_report_block(rup_detect *d, rup_det_stream *ds, uint32_t reporter_ssrc,
                               const rup_det_stream *reporter, const rup_rtcp_report_block *rb, int64_t now) {
+  if (d->cfg.off) return;
   rup_det_view *vw = &ds->view;
   vw->has_remote_report = 1; /* the latest block about this stream (whole-call MOS) */
   vw->remote = *rb;
@@ -1271,6 +1275,7 @@ void rup__detect_report_block(rup_detect *d, rup_det_stream *ds, uint32_t report
  * its last report; reports that keep leaving ours out while we send mean the remote
  * hears nothing from us. */
 void rup__detect_rtcp_end(rup_detect *d, const rup_det_stream *reporter, int had_report, int64_t now) {
+  if (d->cfg.off) return;
   if (!reporter) return;
   const rup_det_view *rep = &reporter->view;
   size_t gi = (size_t)rep->participant * 2 + (size_t)(RUP_DIR_INBOUND & 1);
@@ -1310,6 +1315,7 @@ static void recompute_deadline(rup_detect *d) {
 }
 
 void rup__detect_run(rup_detect *d, int64_t now) {
+  if (d->cfg.off) return;
   if (!d->have_tick) {
     if (d->n_streams == 0) return;
     d->have_tick = 1;
@@ -1338,6 +1344,7 @@ void rup__detect_run(rup_detect *d, int64_t now) {
 }
 
 void rup__detect_finish(rup_detect *d, int64_t now) {
+  if (d->cfg.off) return;
   rup__detect_run(d, now);
   for (size_t i = 0; i < d->n_groups; i++) {
     rup_det_group *g = &d->groups[i];
@@ -1357,7 +1364,10 @@ void rup__detect_finish(rup_detect *d, int64_t now) {
   d->deadline = INF;
 }
 
-int64_t rup__detect_deadline(const rup_detect *d, int64_t now) { return d->any_dirty ? now : d->deadline; }
+int64_t rup__detect_deadline(const rup_detect *d, int64_t now) {
+  if (d->cfg.off) return INF;
+  return d->any_dirty ? now : d->deadline;
+}
 
 /* Whole-call E-model of one audio stream (docs/quality.md §Per stream). */
 int rup__detect_stream_mos(const rup_detect *d, const rup_det_stream *ds, double *mos) {
@@ -1405,6 +1415,7 @@ int rup__detect_rupture(const rup_detect *d, size_t index, rup_rupture *out) {
 void rup__detect_summary(const rup_detect *d, int64_t now, rup_summary *out) {
   rup_summary o;
   memset(&o, 0, sizeof o);
+  o.ruptures_analysed = !d->cfg.off;
   o.rupture_count = d->count;
   o.ruptures_dropped = d->dropped;
   o.longest_s = d->longest_dropped_s;

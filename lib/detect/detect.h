@@ -195,6 +195,9 @@ typedef struct rup_det_config {
   /* output sink: RUP_EVENT_RUPTURE_* and RUP_EVENT_QUALITY_CHANGE */
   void (*emit)(void *ctx, const rup_event *ev);
   void *emit_ctx;
+  /* 1: nothing is analysed (rup_settings::statistics_only): every input returns at
+   * once, the deadline is never, and the summary says ruptures_analysed 0 */
+  int off;
 } rup_det_config;
 
 typedef struct rup_detect {

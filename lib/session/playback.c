@@ -61,6 +61,7 @@ void rup__playback_free(rup_session *s, rup_stream *st) {
 
 void rup__playback_setup(rup_session *s, rup_stream *st) {
   if (st->model != RUP_MODEL_NONE) return; /* a model keeps the kind it started with */
+  if (s->st.statistics_only) return;       /* statistics only: no model */
   setup_sink(s, st);
   if (st->media == RUP_MEDIA_VIDEO) {
     rup_video_params p;

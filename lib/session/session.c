@@ -4,8 +4,8 @@
 #include <limits.h>
 #include <strings.h>
 
-/* Size of each known version of the public structs (append-only, STYLE.md §2.9). */
-/* Size of each struct version: a caller built against an older header passes less. */
+/* Size of each known version of the public structs (append-only, STYLE.md §2.9): a
+ * caller built against an older header passes less. */
 static const size_t settings_size[] = {0, offsetof(rup_settings, statistics_only), sizeof(rup_settings)};
 static const size_t stats_size[] = {0, sizeof(rup_stream_stats)};
 static const size_t counters_size[] = {0, sizeof(rup_session_counters)};
@@ -52,7 +52,8 @@ static int detect_init(rup_session *s) {
       .choppy_window_us = t->choppy_window_us, .video_freeze_min_us = t->video_freeze_min_us,
       .connection_lost_min_us = t->connection_lost_min_us, .lag_one_way_us = t->lag_one_way_us,
       .lag_min_us = t->lag_min_us, .merge_gap_us = t->merge_gap_us, .end_hold_us = t->end_hold_us,
-      .hint_cooldown_us = t->hint_cooldown_us, .emit = on_detect_event, .emit_ctx = s};
+      .hint_cooldown_us = t->hint_cooldown_us, .emit = on_detect_event, .emit_ctx = s,
+      .off = t->statistics_only};
   return rup__detect_init(&s->det, &c);
 }
 
@@ -214,7 +215,7 @@ static void stream_set_codec(rup_stream *st, int codec, int pt, uint32_t clock_r
 static void stream_set_codec_and_model(rup_session *s, rup_stream *st, int codec, int pt,
                                        uint32_t clock_rate, int guessed) {
   stream_set_codec(st, codec, pt, clock_rate, guessed);
-  if (!s->st.statistics_only) rup__playback_setup(s, st);
+  rup__playback_setup(s, st);
   rup__session_sync_view(st);
 }
 
@@ -391,7 +392,7 @@ static int push_rtp(rup_session *s, const uint8_t *buf, size_t len, int directio
   if (st->rx.packets == 0) st->interval_start_us = s->now_us;
   unsigned flags = rup__rx_update(&st->rx, rtp.seq, rtp.ts, s->now_us, rtp.payload_len,
                                   rtp.marker, rtp.payload_type);
-  if ((flags & RUP_RX_VALID) && !s->st.statistics_only) rup__detect_packet(&s->det, &st->det, rtp.ts, s->now_us);
+  if (flags & RUP_RX_VALID) rup__detect_packet(&s->det, &st->det, rtp.ts, s->now_us);
   if (s->ext_audio_level_id) {
     rup_rtp_ext_elem e;
     int voice, level;
@@ -435,7 +436,7 @@ int rup_session_push_udp(rup_session *s, const uint8_t *buf, size_t len, int dir
     case RUP_WIRE_DTLS: s->counters.dtls++; break;
     default: s->counters.unknown++; break;
   }
-  if (!rup_err_is_fatal(rv) && !s->st.statistics_only) rup__detect_run(&s->det, s->now_us);
+  if (!rup_err_is_fatal(rv)) rup__detect_run(&s->det, s->now_us);
   return leave(s, rv);
 }
 
@@ -478,7 +479,6 @@ void rup__session_refresh_deadline(rup_session *s, rup_stream *st) {
 int64_t rup_session_next_deadline(const rup_session *s) {
   if (!s) return INT64_MAX;
   int64_t next = s->deadline_min;
-  if (s->st.statistics_only) return next;
   int64_t d = rup__detect_deadline(&s->det, s->now_us);
   return d < next ? d : next;
 }
@@ -493,7 +493,7 @@ int rup_session_advance(rup_session *s, int64_t now_us) {
     stream_deadline(s, s->streams[i]);
   }
   deadline_rescan(s);
-  if (!s->st.statistics_only) rup__detect_run(&s->det, now_us);
+  rup__detect_run(&s->det, now_us);
   return leave(s, 0);
 }
 
@@ -507,7 +507,7 @@ int rup_session_finish(rup_session *s, int64_t now_us) {
     stream_deadline(s, s->streams[i]);
   }
   deadline_rescan(s);
-  if (!s->st.statistics_only) rup__detect_finish(&s->det, now_us);
+  rup__detect_finish(&s->det, now_us);
   s->finished = 1;
   return leave(s, 0);
 }
@@ -652,7 +652,6 @@ int rup_session_get_summary_versioned(const rup_session *s, int version, rup_sum
   if (version < 1 || (size_t)version >= RUP_ARRAY_LEN(summary_size)) return RUP_ERR_VERSION;
   rup_summary o;
   rup__detect_summary(&s->det, s->now_us, &o);
-  o.ruptures_analysed = !s->st.statistics_only;
   o.version = (uint32_t)version;
   memcpy(out, &o, summary_size[version]);
   return 0;

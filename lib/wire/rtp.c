@@ -9,7 +9,7 @@
 
 int rup__rtp_parse(rup_rtp *out, const uint8_t *buf, size_t len) {
   /* Every field but the csrc entries past csrc_count is set (no memset of the 60-byte
-   * CSRC list: this runs twice per packet in a replay). */
+   * CSRC list on the per-packet path). */
   out->marker = out->payload_type = out->csrc_count = out->has_extension = out->padding_len = 0;
   out->seq = 0;
   out->ts = out->ssrc = 0;
